@@ -1,0 +1,1 @@
+"""Assessment: targets, progress, national comparison and composite indices."""

@@ -1,0 +1,94 @@
+"""Root of the ``meili`` command: registers the command groups and turns errors into one line."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from meili import __version__
+from meili.errors import MeiliError
+
+app = typer.Typer(
+    name="meili",
+    help="Meili 美丽 — Beautiful China Pilot Zones platform (美丽中国先行区平台).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+# (module under meili.cli, command-group name); a module exposes ``app`` (a group) or
+# ``register(root)`` (top-level commands).
+GROUPS: list[tuple[str, str | None]] = [
+    ("setup", None),
+    ("regions", "regions"),
+    ("zones", "zones"),
+    ("framework", "framework"),
+    ("composite", "composite"),
+    ("serve", None),
+]
+
+_state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"meili {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version."
+    ),
+) -> None:
+    _state["debug"] = debug
+
+
+def _register() -> None:
+    for module_name, group in GROUPS:
+        try:
+            module = importlib.import_module(f"meili.cli.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"meili.cli.{module_name}":
+                continue
+            raise
+        if group is None:
+            module.register(app)
+        else:
+            app.add_typer(module.app, name=group)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script: runs the CLI, prints user errors as one line."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        app(args=argv, standalone_mode=False)
+    except MeiliError as exc:
+        if debug:
+            raise
+        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors come through here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            if debug:
+                raise
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,1 @@
+"""The relational store: SQLAlchemy 2 models, Alembic migrations, sessions."""

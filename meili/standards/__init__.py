@@ -1,0 +1,1 @@
+"""Exact national methods: versioned tables plus small pure functions, one package per domain."""
