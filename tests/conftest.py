@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh MEILI_HOME per test, and the real data in ../shared (skips if absent)."""
+"""Shared fixtures: fresh stores per test, and the real data in ../shared (skips if absent)."""
 
 from __future__ import annotations
 
@@ -17,3 +17,82 @@ def shared_dir() -> Path:
     if not (SHARED / "data").is_dir():
         pytest.skip("../shared/data is not present")
     return SHARED
+
+
+PG_URL = os.environ.get("MEILI_TEST_POSTGRES_URL")
+
+
+def _point_at(monkeypatch: pytest.MonkeyPatch, home: Path, url: str | None) -> None:
+    monkeypatch.setenv("MEILI_HOME", str(home))
+    if url:
+        monkeypatch.setenv("MEILI_DATABASE_URL", url)
+    else:
+        monkeypatch.delenv("MEILI_DATABASE_URL", raising=False)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty MEILI_HOME with the default SQLite store (nothing created yet)."""
+    path = tmp_path / "home"
+    _point_at(monkeypatch, path, None)
+    return path
+
+
+@pytest.fixture(scope="session")
+def _initialised_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store after `meili init`, built once and copied by the `store` fixture."""
+    from meili import bootstrap
+    from meili.db.session import engine
+
+    path = tmp_path_factory.mktemp("template") / "home"
+    with pytest.MonkeyPatch.context() as mp:
+        _point_at(mp, path, None)
+        bootstrap.initialise(samples=True)
+        engine().dispose()
+    return path
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _initialised_template: Path) -> Path:
+    """A fresh copy of an initialised SQLite store (divisions, regional + sample zones)."""
+    import shutil
+
+    path = tmp_path / "home"
+    shutil.copytree(_initialised_template, path)
+    _point_at(monkeypatch, path, None)
+    return path
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """An empty relational store on SQLite, and on PostgreSQL when MEILI_TEST_POSTGRES_URL is set.
+
+    Each PostgreSQL test gets its own schema (dropped afterwards).
+    """
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'meili.db'}"
+        _point_at(monkeypatch, tmp_path / "home", url)
+        yield url
+        return
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need MEILI_TEST_POSTGRES_URL (set by .ci/run)")
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in PG_URL else "?"
+    url = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    _point_at(monkeypatch, tmp_path / "home", url)
+    try:
+        yield url
+    finally:
+        from meili.db.session import engine
+
+        engine(url).dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()

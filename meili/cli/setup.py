@@ -1,0 +1,104 @@
+"""Top-level commands: ``init``, ``demo``, ``status`` and ``db`` migrations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from meili import bootstrap
+from meili.db import session as db
+
+db_app = typer.Typer(help="Relational store migrations. 数据库迁移。", no_args_is_help=True)
+
+
+def register(root: typer.Typer) -> None:
+    root.command()(init)
+    root.command()(demo)
+    root.command()(status)
+    root.add_typer(db_app, name="db")
+
+
+def init() -> None:
+    """Create the stores and load divisions, regional zones and the default framework.
+
+    创建数据库与数据湖，载入行政区划、五大区域先行区和默认指标体系。再次运行不做任何改动。
+    """
+    with Console(stderr=True).status("initialising the Meili stores…"):
+        written = bootstrap.initialise()
+    if any(written.values()):
+        typer.echo(
+            f"initialised: {written['divisions']} division rows, {written['zones']} zones, "
+            f"{written['frameworks']} framework version(s) written"
+        )
+    else:
+        typer.echo("already initialised: nothing changed")
+
+
+def _print_summary() -> None:
+    s = bootstrap.summary()
+    lv = s["divisions"]
+    typer.echo(f"Meili home 数据目录: {s['home']}")
+    typer.echo(f"  database 数据库: {s['database']}")
+    typer.echo(f"  lake 数据湖: {s['lake']}")
+    typer.echo(
+        "  divisions 行政区划: "
+        f"{lv.get('province', 0)} province-level 省级, {lv.get('prefecture', 0)} prefecture-level "
+        f"地级, {lv.get('county', 0)} county-level 县级"
+    )
+    typer.echo("  zones 先行区: " + ", ".join(f"{n} {t}" for t, n in sorted(s["zones"].items())))
+    typer.echo(
+        f"  framework 指标体系: {', '.join(s['frameworks'])} ({s['indicators']} indicators 项指标)"
+    )
+
+
+def demo(
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Start the web app after loading. 载入后启动网站")
+    ] = False,
+    port: Annotated[int, typer.Option(help="Port for --serve.")] = 8000,
+) -> None:
+    """Run the demo from nothing: init, sample zones, summary; then how to open the portal.
+
+    演示：初始化、载入示例先行区并打印概要。
+    """
+    with Console(stderr=True).status("loading the demo…"):
+        bootstrap.initialise(samples=True)
+    _print_summary()
+    typer.echo("")
+    typer.echo(
+        "Try 试一试:  meili zones list   |   meili regions find 河源   |   "
+        "meili framework indicators --measure 七"
+    )
+    if serve:
+        from meili.cli.serve import run_server
+
+        run_server("127.0.0.1", port)
+    else:
+        typer.echo(f"Portal 门户:  meili serve   → http://127.0.0.1:{port}/  (API docs /docs)")
+
+
+def status() -> None:
+    """Show what the stores hold. 显示数据概况。"""
+    _print_summary()
+
+
+@db_app.command()
+def upgrade(revision: str = "head") -> None:
+    """Migrate the relational store up. 升级数据库结构。"""
+    db.upgrade(revision=revision)
+    typer.echo(f"database at revision {db.current_revision()}")
+
+
+@db_app.command()
+def downgrade(revision: str = typer.Argument(..., help="Target revision, or 'base'.")) -> None:
+    """Migrate the relational store down. 回退数据库结构。"""
+    db.downgrade(revision=revision)
+    typer.echo(f"database at revision {db.current_revision()}")
+
+
+@db_app.command()
+def current() -> None:
+    """Print the store's migration revision. 当前数据库版本。"""
+    typer.echo(str(db.current_revision()))

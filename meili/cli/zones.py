@@ -1,0 +1,175 @@
+"""``meili zones``: the pilot-zone registry (先行区名录)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from meili.cli.common import FormatOption, emit
+from meili.db.session import session
+from meili.errors import Location, MeiliError, UserError, ValidationFailed
+from meili.output import Format
+from meili.registry.zones import (
+    Status,
+    Tier,
+    ZoneSpec,
+    get_zone,
+    list_zones,
+    load_zone_file,
+    member_names,
+    retire_zone,
+    save_zones,
+    update_zone,
+    zone_record,
+)
+
+app = typer.Typer(
+    help="Pilot zones: add, list, show, update, retire. 先行区名录：新增、列表、详情、修改、撤销。",
+    no_args_is_help=True,
+)
+
+LIST_COLUMNS = ["code", "name_zh", "name_en", "tier", "status", "members", "themes"]
+Members = Annotated[
+    str,
+    typer.Option("--members", "-m", help="Member division codes, comma-separated. 成员代码"),
+]
+
+
+@app.command("list")
+def list_cmd(
+    tier: Annotated[Tier | None, typer.Option(help="Only this tier. 层级")] = None,
+    status: Annotated[Status | None, typer.Option(help="Only this status. 状态")] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """List zones. 列出先行区。"""
+    with session() as s:
+        zones = list_zones(s, tier, status)
+        records = [zone_record(z) for z in zones]
+    emit(
+        records,
+        fmt,
+        columns=LIST_COLUMNS if fmt is Format.table else None,
+        meta={"count": len(records)} if fmt is Format.json else None,
+    )
+
+
+@app.command()
+def show(code: str, fmt: FormatOption = Format.table) -> None:
+    """Show one zone with its member divisions. 先行区详情。"""
+    with session() as s:
+        zone = get_zone(s, code)
+        record = zone_record(zone, member_names(s, [zone]))
+    if fmt is Format.table:
+        rows = [{"field": k, "value": v} for k, v in record.items()]
+        emit(rows, fmt, title=f"{record['name_zh']} / {record['name_en']}")
+    else:
+        emit([record], fmt)
+
+
+@app.command()
+def add(
+    code: Annotated[str, typer.Option(help="Zone code, e.g. C-441600. 代码")],
+    name_zh: Annotated[str, typer.Option(help="Chinese name. 中文名称")],
+    name_en: Annotated[str, typer.Option(help="English name. 英文名称")],
+    tier: Annotated[Tier, typer.Option(help="region | province | city | county. 层级")],
+    members: Members,
+    themes: Annotated[str, typer.Option(help="Specialty themes, ';'-separated. 特色主题")] = "",
+    status: Annotated[Status, typer.Option(help="Status. 状态")] = Status.active,
+    start: Annotated[str | None, typer.Option(help="Start date YYYY-MM-DD. 开始日期")] = None,
+    end: Annotated[str | None, typer.Option(help="End date YYYY-MM-DD. 结束日期")] = None,
+) -> None:
+    """Register a new zone. 新增先行区。"""
+    spec = _spec(
+        code=code,
+        name_zh=name_zh,
+        name_en=name_en,
+        tier=tier,
+        members=members,
+        themes=themes,
+        status=status,
+        start_date=start,
+        end_date=end,
+    )
+    with session() as s:
+        save_zones(s, [spec], mode="add")
+    typer.echo(f"added zone {code}")
+
+
+@app.command("import")
+def import_cmd(
+    path: Annotated[Path, typer.Argument(help="YAML or CSV file of zones. 先行区文件")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Update zones that exist. 覆盖已存在的先行区")
+    ] = False,
+) -> None:
+    """Add (or with --replace, update) zones from a YAML or CSV file: all or nothing."""
+    specs = load_zone_file(path)
+    with session() as s:
+        counts = save_zones(s, specs, mode="upsert" if replace else "add", source=str(path))
+    typer.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@app.command()
+def update(
+    code: str,
+    name_zh: Annotated[str | None, typer.Option(help="New Chinese name")] = None,
+    name_en: Annotated[str | None, typer.Option(help="New English name")] = None,
+    status: Annotated[Status | None, typer.Option(help="New status")] = None,
+    themes: Annotated[str | None, typer.Option(help="Replace themes (';'-separated)")] = None,
+    add_member: Annotated[list[str] | None, typer.Option(help="Add a member code")] = None,
+    remove_member: Annotated[list[str] | None, typer.Option(help="Remove a member")] = None,
+    end: Annotated[str | None, typer.Option(help="New end date YYYY-MM-DD")] = None,
+) -> None:
+    """Change a zone (validated as a whole; nothing is written on error). 修改先行区。"""
+    changes = {
+        "name_zh": name_zh,
+        "name_en": name_en,
+        "status": status,
+        "themes": _themes(themes) if themes is not None else None,
+        "end_date": _date(end, "--end"),
+        "add_members": add_member or [],
+        "remove_members": remove_member or [],
+    }
+    with session() as s:
+        update_zone(s, code, changes)
+    typer.echo(f"updated zone {code}")
+
+
+@app.command()
+def retire(
+    code: str,
+    on: Annotated[str | None, typer.Option("--on", help="Retirement date (default today)")] = None,
+) -> None:
+    """Retire a zone; it stays on record. 撤销先行区（保留记录）。"""
+    with session() as s:
+        retire_zone(s, code, _date(on, "--on"))
+    typer.echo(f"retired zone {code}")
+
+
+def _themes(text: str) -> list[str]:
+    return [t.strip() for t in text.replace("；", ";").split(";") if t.strip()]
+
+
+def _date(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"{option}: {text!r} is not a date YYYY-MM-DD") from None
+
+
+def _spec(**fields: object) -> ZoneSpec:
+    fields["themes"] = _themes(str(fields.get("themes") or ""))
+    try:
+        return ZoneSpec.model_validate({k: v for k, v in fields.items() if v is not None})
+    except ValidationError as exc:
+        problems = [
+            MeiliError(e["msg"], Location(column="--" + str(e["loc"][0]).replace("_", "-")))
+            for e in exc.errors()
+        ]
+        raise ValidationFailed("invalid zone; nothing was written", problems) from None

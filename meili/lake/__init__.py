@@ -1,0 +1,1 @@
+"""The measurement lake: Parquet datasets under ``MEILI_HOME/lake``, queried with DuckDB."""

@@ -1,0 +1,58 @@
+"""The web app: JSON API for divisions, zones and the framework; the zones page; offline docs."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from meili.web.app import create_app
+
+
+@pytest.fixture
+def client(store) -> TestClient:
+    return TestClient(create_app())
+
+
+def test_zones_api(client: TestClient) -> None:
+    body = client.get("/api/zones", params={"tier": "region"}).json()
+    assert body["count"] == 5
+    gba = client.get("/api/zones/R-GBA").json()
+    assert "香港特别行政区" in gba["member_names"] and "澳门特别行政区" in gba["member_names"]
+    assert client.get("/api/zones/NOPE").status_code == 404
+
+
+def test_divisions_api(client: TestClient) -> None:
+    found = client.get("/api/divisions", params={"q": "河源"}).json()["records"]
+    assert found[0]["code"] == "441600"
+    one = client.get("/api/divisions/441600").json()
+    assert one["name"] == "河源市" and any(c["code"] == "441602" for c in one["children"])
+    provinces = client.get("/api/divisions", params={"level": "province"}).json()
+    assert provinces["count"] == 34
+    assert client.get("/api/divisions/000000").status_code == 404
+
+
+def test_framework_api(client: TestClient) -> None:
+    fw = client.get("/api/framework").json()
+    assert fw["indicator_count"] >= 7
+    items = client.get("/api/framework/indicators", params={"measure": "七"}).json()
+    assert items["count"] >= 1
+    code = items["records"][0]["code"]
+    assert client.get(f"/api/framework/indicators/{code}").json()["code"] == code
+    assert client.get("/api/framework/indicators/NOPE").status_code == 404
+
+
+def test_zone_page_renders_zh_and_en(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert '<html lang="zh-CN">' in html
+    assert "粤港澳融合创新美丽湾区" in html and "Beautiful Bay Area" in html
+    assert "区域先行区" in html and "Regional zones" in html
+
+
+def test_openapi_and_docs_are_offline(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert "/api/zones" in spec["paths"] and "/api/divisions/{code}" in spec["paths"]
+    docs = client.get("/docs").text
+    assert "cdn.jsdelivr.net" not in docs and "unpkg.com" not in docs
+    assert "http://" not in docs.replace("http://testserver", "")
