@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
+import click
 import typer
 
 from meili import __version__
@@ -25,9 +26,19 @@ GROUPS: list[tuple[str, str | None]] = [
     ("regions", "regions"),
     ("zones", "zones"),
     ("framework", "framework"),
+    ("ingest", None),
+    ("data", "data"),
     ("composite", "composite"),
     ("serve", None),
 ]
+
+# typer bundles its own copy of click; usage errors may come from either.
+try:
+    from typer._click.exceptions import ClickException as _TyperClickException
+
+    CLICK_ERRORS: tuple[type[Exception], ...] = (click.ClickException, _TyperClickException)
+except ImportError:  # pragma: no cover - older typer uses click itself
+    CLICK_ERRORS = (click.ClickException,)
 
 _state = {"debug": False}
 
@@ -83,12 +94,8 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
-    except Exception as exc:  # click usage errors come through here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            if debug:
-                raise
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except CLICK_ERRORS as exc:  # usage errors: bad option, missing argument, bad value
+        if debug:
+            raise
+        exc.show()
+        sys.exit(exc.exit_code)

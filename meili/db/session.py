@@ -46,7 +46,7 @@ def engine(url: str | None = None) -> Engine:
 def alembic_config(url: str | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", url or settings().database_url)
+    cfg.set_main_option("sqlalchemy.url", (url or settings().database_url).replace("%", "%%"))
     return cfg
 
 

@@ -98,6 +98,7 @@ class ZoneSpec(BaseModel):
                     raise ValueError(f"member {code!r} is not a 6-digit GB/T 2260 code")
             if len(set(v)) != len(v):
                 raise ValueError("a member is listed twice")
+            v = sorted(v)  # membership is a set; one canonical order
         return v
 
     @field_validator("themes", mode="before")
@@ -207,13 +208,13 @@ def get_zone(session: Session, code: str) -> Zone:
 
 
 def list_zones(
-    session: Session, tier: Tier | None = None, status: Status | None = None
+    session: Session, tier: Tier | str | None = None, status: Status | str | None = None
 ) -> list[Zone]:
     q = select(Zone).order_by(Zone.tier, Zone.code)
     if tier:
-        q = q.where(Zone.tier == tier.value)
+        q = q.where(Zone.tier == Tier(tier).value)
     if status:
-        q = q.where(Zone.status == status.value)
+        q = q.where(Zone.status == Status(status).value)
     return list(session.scalars(q))
 
 

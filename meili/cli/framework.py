@@ -1,0 +1,272 @@
+"""``meili framework``: validate, show, list and load indicator frameworks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from sqlalchemy.orm import Session
+
+from meili.cli.common import FormatOption, emit
+from meili.config import settings
+from meili.db.session import session
+from meili.errors import NotFoundError, UserError, ValidationFailed
+from meili.framework.loader import bundled, default_framework, load_framework_file
+from meili.framework.methods import METHODS
+from meili.framework.schema import AREA_NAMES, MEASURES, Framework, Indicator
+from meili.framework.store import get_framework, list_frameworks, resolver, save_framework
+from meili.output import Format
+
+app = typer.Typer(
+    help="Indicator frameworks: validate, show, load. 指标体系：校验、查看、加载。",
+    no_args_is_help=True,
+)
+
+CodeOption = Annotated[
+    str | None, typer.Option("--code", help="Framework code (default: the default). 指标体系代码")
+]
+VersionOption = Annotated[
+    str | None, typer.Option("--version", help="Framework version (default: latest). 版本")
+]
+
+
+def _store_exists() -> bool:
+    url = settings().database_url
+    return not url.startswith("sqlite:///") or Path(url.removeprefix("sqlite:///")).exists()
+
+
+@contextmanager
+def _maybe_session() -> Iterator[Session | None]:
+    """A store session when the store is initialised, else None (bundled frameworks only)."""
+    if not _store_exists():
+        yield None
+        return
+    try:
+        ctx = session()
+        s = ctx.__enter__()
+    except UserError:
+        yield None
+        return
+    try:
+        yield s
+    except BaseException as exc:
+        if not ctx.__exit__(type(exc), exc, exc.__traceback__):
+            raise
+    else:
+        ctx.__exit__(None, None, None)
+
+
+def _framework(code: str | None, version: str | None) -> Framework:
+    with _maybe_session() as s:
+        if s is not None:
+            return get_framework(s, code, version)
+    if code is None and version is None:
+        return default_framework()
+    fw = bundled(code or default_framework().code, version or default_framework().version)
+    if fw is None:
+        raise NotFoundError(f"no framework {code or ''}@{version or ''} (框架不存在)")
+    return fw
+
+
+def _words(ind: Indicator) -> tuple[str, str]:
+    return ind.target.describe()
+
+
+@app.command("validate")
+def validate_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Framework YAML files. 指标体系文件")],
+) -> None:
+    """Check framework files and list every error with file, line and field. 校验指标体系文件。"""
+    failed = False
+    with _maybe_session() as s:
+        resolve = resolver(s) if s is not None else None
+        for path in files:
+            try:
+                fw = load_framework_file(path, resolve)
+            except ValidationFailed as exc:
+                failed = True
+                typer.echo(exc.message)
+                for problem in exc.problems:
+                    typer.echo(f"  {problem}")
+                continue
+            typer.echo(f"OK: {len(fw.indicators)} indicators ({path}, {fw.ref})")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("show")
+def show_cmd(
+    code: CodeOption = None, version: VersionOption = None, fmt: FormatOption = Format.table
+) -> None:
+    """Summarise a framework by target area. 指标体系概况（按目标领域）。"""
+    fw = _framework(code, version)
+    records = []
+    for area, (zh, en) in AREA_NAMES.items():
+        inds = [i for i in fw.indicators if i.target_area == area]
+        decl = fw.area(area)
+        records.append(
+            {
+                "area": area,
+                "measure": f"（{decl.measure}）" if decl else "",
+                "name_zh": decl.name_zh if decl else zh,
+                "name_en": decl.name_en if decl else en,
+                "indicators": len(inds),
+                "computable": sum(i.computable for i in inds),
+                "binding": sum(i.binding == "binding" for i in inds),
+            }
+        )
+    meta = {
+        "code": fw.code,
+        "version": fw.version,
+        "name_zh": fw.name_zh,
+        "name_en": fw.name_en,
+        "effective": fw.effective,
+        "extends": fw.extends,
+        "zone": fw.zone,
+        "indicators": len(fw.indicators),
+    }
+    if fmt is Format.table:
+        typer.echo(f"{fw.name_zh} / {fw.name_en}")
+        base = f", extends {fw.extends}" if fw.extends else ""
+        typer.echo(f"{fw.ref}, effective {fw.effective}{base}: {len(fw.indicators)} indicators")
+    emit(records, fmt, meta=meta if fmt is Format.json else None)
+
+
+@app.command("indicators")
+def indicators_cmd(
+    area: Annotated[
+        str | None, typer.Option("--area", help="Target area, e.g. environment_quality. 目标领域")
+    ] = None,
+    measure: Annotated[
+        str | None, typer.Option("--measure", help="Policy measure 六…十二. 实施意见条目")
+    ] = None,
+    tier: Annotated[
+        str | None, typer.Option("--tier", help="region, province, city or county. 层级")
+    ] = None,
+    code: CodeOption = None,
+    version: VersionOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """List indicators, filtered by area, measure or tier. 列出指标。"""
+    if area is not None and area not in AREA_NAMES:
+        raise UserError(f"unknown target area {area!r}; known: {', '.join(AREA_NAMES)}")
+    measure = measure.strip("()（） ") if measure else None
+    if measure is not None and measure not in MEASURES:
+        raise UserError(f"unknown measure {measure!r}; known: {'、'.join(MEASURES)}")
+    if tier is not None and tier not in ("region", "province", "city", "county"):
+        raise UserError(f"unknown tier {tier!r}; known: region, province, city, county")
+    fw = _framework(code, version)
+    records = []
+    for ind in fw.indicators:
+        if (area and ind.target_area != area) or (measure and ind.measure != measure):
+            continue
+        if tier and tier not in ind.tiers:
+            continue
+        zh, en = _words(ind)
+        records.append(
+            {
+                "code": ind.code,
+                "name_zh": ind.name_zh,
+                "name_en": ind.name_en,
+                "unit": ind.unit,
+                "direction": ind.direction,
+                "area": ind.target_area,
+                "measure": ind.measure,
+                "tiers": ind.tiers,
+                "binding": ind.binding,
+                "method": ind.method,
+                "target_zh": zh,
+                "target_en": en,
+            }
+        )
+    columns = None
+    if fmt is Format.table:
+        columns = ["code", "name_zh", "unit", "direction", "measure", "binding", "target_zh"]
+    emit(records, fmt, columns=columns)
+
+
+@app.command("indicator")
+def indicator_cmd(
+    indicator_code: Annotated[str, typer.Argument(help="Indicator code. 指标代码")],
+    code: CodeOption = None,
+    version: VersionOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Show one indicator in full, with its target rule in words. 指标完整定义。"""
+    fw = _framework(code, version)
+    ind = fw.indicator(indicator_code)
+    if ind is None:
+        raise NotFoundError(f"no indicator {indicator_code!r} in {fw.ref} (指标不存在)")
+    zh, en = _words(ind)
+    method = METHODS.get(ind.method)
+    scope_zh, scope_en = ind.scope.words()
+    area_zh, area_en = AREA_NAMES[ind.target_area]
+    fields: dict[str, Any] = {
+        "code": ind.code,
+        "name_zh": ind.name_zh,
+        "name_en": ind.name_en,
+        "unit": ind.unit,
+        "direction": ind.direction,
+        "target_area": f"{ind.target_area} ({area_zh} / {area_en})",
+        "measure": f"（{ind.measure}）",
+        "tiers": ", ".join(ind.tiers),
+        "scope": f"{ind.scope.code}: {scope_zh} / {scope_en}",
+        "binding": {"binding": "binding 约束性", "reference": "reference 参考性"}[ind.binding],
+        "method": f"{ind.method}: {method.name_zh} / {method.name_en}" if method else ind.method,
+        "standard": ind.standard or (method.standard if method else None),
+        "engine": method.engine if method else None,
+        "data_source": ind.data_source,
+        "comparison_group": ind.comparison_group,
+        "weight": ind.weight,
+        "baseline_year": ind.baseline_year,
+        "computable": ind.computable,
+        "target_zh": zh,
+        "target_en": en,
+        "target_rule": ind.target.model_dump(mode="json", exclude_none=True),
+        "notes": ind.notes,
+        "framework": fw.ref,
+    }
+    if fmt is Format.json:
+        emit([fields], fmt)
+        return
+    emit([{"field": k, "value": v} for k, v in fields.items() if v is not None], fmt)
+
+
+@app.command("load")
+def load_cmd(
+    file: Annotated[Path, typer.Argument(help="Framework or zone specialty YAML. 指标体系文件")],
+) -> None:
+    """Validate a framework (e.g. a zone specialty file) and store it. 校验并入库。"""
+    with session() as s:
+        fw = load_framework_file(file, resolver(s))
+        written = save_framework(s, fw)
+    state = "stored" if written else "unchanged (already stored)"
+    typer.echo(f"{fw.ref}: {state}, {len(fw.indicators)} indicators")
+
+
+@app.command("versions")
+def versions_cmd(fmt: FormatOption = Format.table) -> None:
+    """List framework versions in the store and the bundled default. 版本列表。"""
+    with _maybe_session() as s:
+        rows = [{**r, "source": "stored"} for r in list_frameworks(s)] if s is not None else []
+    fw = default_framework()
+    if not any(r["code"] == fw.code and r["version"] == fw.version for r in rows):
+        rows.append(
+            {
+                "code": fw.code,
+                "version": fw.version,
+                "zone": None,
+                "extends": None,
+                "name_zh": fw.name_zh,
+                "name_en": fw.name_en,
+                "indicators": len(fw.indicators),
+                "sha256": None,
+                "loaded_at": None,
+                "source": "bundled",
+            }
+        )
+    columns = ["code", "version", "zone", "extends", "name_zh", "indicators", "source", "loaded_at"]
+    emit(rows, fmt, columns=None if fmt is Format.json else columns)

@@ -1,0 +1,34 @@
+"""Air-quality standards: HJ 633 (AQI) 2012/2026 and GB 3095 limits and data validity.
+
+Pure functions over numpy/pandas; versioned tables are data in :mod:`.hj633_tables` and
+:mod:`.gb3095`. The edition follows the date of the data (2026 rules from 2026-03-01,
+:func:`edition_for`) or is forced with ``edition=``.
+"""
+
+from __future__ import annotations
+
+from meili.standards.air.editions import edition_for, gb3095_stage_for
+from meili.standards.air.gb3095 import LIMITS, limit
+from meili.standards.air.hj633_tables import BREAKPOINTS, INDICATORS, ITEMS, LEVELS
+from meili.standards.air.index import aqi, level_of
+from meili.standards.air.subindex import AboveTableError, iaqi
+from meili.standards.air.validity import annual_mean, daily_mean, mda8, o3_8h_moving
+
+__all__ = [
+    "BREAKPOINTS",
+    "INDICATORS",
+    "ITEMS",
+    "LEVELS",
+    "LIMITS",
+    "AboveTableError",
+    "annual_mean",
+    "aqi",
+    "daily_mean",
+    "edition_for",
+    "gb3095_stage_for",
+    "iaqi",
+    "level_of",
+    "limit",
+    "mda8",
+    "o3_8h_moving",
+]

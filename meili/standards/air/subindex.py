@@ -1,0 +1,105 @@
+"""HJ 633 individual air-quality index (IAQI), vectorised and exact."""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+import numpy as np
+import pandas as pd
+
+from meili.standards.air.editions import normalise_edition
+from meili.standards.air.fixedpoint import SCALE, ceil_div, round_half_even, to_fixed
+from meili.standards.air.hj633_tables import (
+    BREAKPOINTS,
+    IAQI_ROWS,
+    ITEMS,
+    ROUNDING_STEP_2026,
+    TABLE_OF,
+)
+
+AboveTable = Literal["missing", "cap", "raise"]
+
+#: 2026 fixed IAQI above 800 µg/m³: HJ 633-2026 Table 3 footnotes b (SO2 1 h) and c (O3 8 h).
+CAP_2026: Final = {"SO2_1H": 200, "O3_8H": 300}
+#: 2012 items that get no IAQI above 800 µg/m³: HJ 633-2012 Table 1 footnotes 2 and 3.
+NO_IAQI_2012: Final = ("SO2_1H", "O3_8H")
+SPECIAL_LIMIT: Final = 800
+
+
+class AboveTableError(ValueError):
+    """A concentration lies above the last breakpoint of an HJ 633 table."""
+
+
+def _as_float(concentrations: object) -> tuple[np.ndarray, pd.Index | None]:
+    if isinstance(concentrations, pd.Series):
+        values = pd.to_numeric(concentrations, errors="coerce").astype("Float64")
+        return values.to_numpy(dtype=np.float64, na_value=np.nan), concentrations.index
+    values = pd.to_numeric(pd.Series(np.atleast_1d(concentrations)), errors="coerce")
+    return values.astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan), None
+
+
+def iaqi_values(
+    item: str, values: np.ndarray, edition: str, above_table: AboveTable = "missing"
+) -> tuple[np.ndarray, np.ndarray]:
+    """(IAQI int64, missing mask) for float concentrations; see :func:`iaqi`."""
+    if item not in ITEMS:
+        raise ValueError(f"unknown item {item!r}; use one of {', '.join(ITEMS)}")
+    ed = normalise_edition(edition)
+    bps = np.asarray(BREAKPOINTS[ed][TABLE_OF.get(item, item)], dtype=np.int64) * SCALE
+    rows = np.asarray(IAQI_ROWS[: len(bps)], dtype=np.int64)
+
+    valid = np.isfinite(values) & (values >= 0)
+    huge = valid & (values > 1e6)
+    fixed = to_fixed(values)
+    if ed == "2026":  # HJ 633-2026 §4.2.2: GB/T 8170 rounding before the IAQI
+        fixed = round_half_even(fixed, ROUNDING_STEP_2026[item])
+    over = huge | (valid & (fixed > bps[-1]))
+
+    seg = np.clip(np.searchsorted(bps, fixed, side="left"), 1, len(bps) - 1)
+    lo, hi = bps[seg - 1], bps[seg]
+    num = (rows[seg] - rows[seg - 1]) * (np.minimum(fixed, hi) - lo)
+    result = rows[seg - 1] + ceil_div(num, hi - lo)  # HJ 633 formula (1), ceiling
+    missing = ~valid
+
+    if item in CAP_2026 and ed == "2026":
+        result = np.where(over, CAP_2026[item], result)
+    elif item in NO_IAQI_2012 and ed == "2012":
+        missing = missing | over
+    elif over.any():
+        if above_table == "raise":
+            raise AboveTableError(f"{item} above the HJ 633-{ed} table ({bps[-1] // SCALE})")
+        if above_table == "cap":
+            result = np.where(over, IAQI_ROWS[-1], result)
+        elif above_table == "missing":
+            missing = missing | over
+        else:
+            raise ValueError(f"above_table must be 'missing', 'cap' or 'raise': {above_table!r}")
+    return np.where(missing, 0, result).astype(np.int64), missing
+
+
+def iaqi(
+    item: str,
+    concentrations: object,
+    edition: str | int = "2012",
+    *,
+    above_table: AboveTable = "missing",
+) -> pd.Series:
+    """IAQI of one item: HJ 633-2012 §4.2 formula (1), Table 1, §6.2; HJ 633-2026 §4.2.4, Table 3.
+
+    ``item``: SO2_24H SO2_1H NO2_24H NO2_1H PM10_24H PM25_24H CO_24H CO_1H O3_1H O3_8H, or
+    PM10_1H / PM25_1H (1-hour PM on the daily columns, HJ 633-2026 §4.2.4). Units µg/m³,
+    CO mg/m³. Exact rational arithmetic, result ceiled (2012 §6.2, 2026 §4.2.6). 2026 first
+    rounds inputs per GB/T 8170 (§4.2.2: integers, CO to 0.1).
+
+    Special rules: SO2_1H / O3_8H > 800 → missing in 2012 (Table 1 notes 2, 3: take the SO2
+    24-h / O3 1-h IAQI instead, which :func:`aqi` does); 200 / 300 in 2026 (Table 3 notes b,
+    c). Above the last breakpoint (no rule in either edition): ``above_table="missing"``
+    (default) → missing, ``"cap"`` → 500 (a convention), ``"raise"`` → ``AboveTableError``.
+    Missing, negative or non-numeric inputs → missing.
+
+    Returns a ``pandas.Series`` of dtype ``Int64`` (missing = ``pd.NA``), with the input's
+    index when given a Series.
+    """
+    values, index = _as_float(concentrations)
+    result, missing = iaqi_values(item, values, normalise_edition(edition), above_table)
+    return pd.Series(pd.arrays.IntegerArray(result, missing), index=index, name=item)
