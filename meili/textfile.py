@@ -23,7 +23,7 @@ def decode(raw: bytes, name: str = "<input>") -> str:
         pass
     best = from_bytes(raw).best()
     if best is None:
-        raise UserError("cannot tell the text encoding (not UTF-8 or GBK)", Location(file=name))
+        raise UserError("not UTF-8 or GBK/GB18030 text", Location(file=name))
     return str(best)
 
 
@@ -36,4 +36,6 @@ def read_text(path: str | Path) -> str:
         raise UserError("file not found", Location(file=str(path))) from None
     except IsADirectoryError:
         raise UserError("is a directory, expected a file", Location(file=str(path))) from None
+    except OSError as exc:
+        raise UserError(f"cannot read: {exc.strerror}", Location(file=str(path))) from None
     return decode(raw, str(path))

@@ -1,8 +1,11 @@
-"""YAML files with line numbers, and pydantic errors mapped back to file, line and field."""
+"""YAML files with line numbers, and pydantic errors mapped back to file, line and field.
+
+The one place Meili parses user YAML: zones, frameworks and composite pipelines use it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -12,79 +15,98 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from meili.errors import Location, MeiliError, UserError
+from meili.errors import Location, MeiliError, ValidationFailed
 from meili.textfile import read_text
 
-Locator = Callable[[Sequence[str | int]], int | None]
+FieldPath = Sequence[str | int]
 
 
-def _plain(node: Any) -> Any:
-    if isinstance(node, CommentedMap):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, CommentedSeq):
-        return [_plain(v) for v in node]
-    return node
+def parse_yaml(text: str, file: str) -> Any:
+    """The YAML document as a round-trip tree that keeps line numbers.
 
-
-def parse_yaml(text: str, name: str) -> tuple[Any, Locator]:
-    """Parse YAML text; return plain data and a function giving the 1-based line of a path."""
-    yaml = YAML(typ="rt")
+    A syntax error raises :class:`ValidationFailed` with its line and column.
+    """
     try:
-        root = yaml.load(StringIO(text))
+        return YAML(typ="rt").load(StringIO(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         row = mark.line + 1 if mark else None
-        col = f"{mark.column + 1}" if mark else None
-        raise UserError(f"YAML syntax error: {exc.problem}", Location(name, row, col)) from None
-
-    def locate(path: Sequence[str | int]) -> int | None:
-        node, line = root, None
-        for key in path:
-            try:
-                if isinstance(node, CommentedMap) and key in node:
-                    line = node.lc.key(key)[0] + 1
-                    node = node[key]
-                elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
-                    line = node.lc.item(key)[0] + 1
-                    node = node[key]
-                else:
-                    break
-            except (KeyError, IndexError, TypeError, AttributeError):
-                break
-        if line is None and hasattr(root, "lc"):
-            line = root.lc.line + 1
-        return line
-
-    return _plain(root), locate
+        col = str(mark.column + 1) if mark else None
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        raise ValidationFailed(
+            f"{file}: invalid YAML", [MeiliError(problem, Location(file, row, col))]
+        ) from None
 
 
-def load_yaml(path: str | Path) -> tuple[Any, Locator]:
-    """Read and parse a YAML file (UTF-8 or GBK); see :func:`parse_yaml`."""
+def load_yaml(path: str | Path) -> Any:
+    """Read (UTF-8 or GBK/GB18030) and parse a YAML file; see :func:`parse_yaml`."""
     return parse_yaml(read_text(path), str(path))
 
 
-def field_path(loc: Sequence[str | int]) -> str:
-    """``("zones", 2, "members")`` → ``zones[2].members``."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+def plain(node: Any) -> Any:
+    """The round-trip tree as plain dicts, lists and scalars."""
+    if isinstance(node, dict):
+        return {str(k): plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    for kind in (int, float, str):
+        if isinstance(node, kind):
+            return kind(node)
+    return node
+
+
+def line_of(node: Any) -> int | None:
+    """The 1-based line where a round-trip node starts."""
+    lc = getattr(node, "lc", None)
+    return lc.line + 1 if lc is not None and lc.line is not None else None
+
+
+def locate(tree: Any, loc: FieldPath) -> tuple[int | None, str]:
+    """The 1-based line of the deepest node on ``loc`` that exists, and the field path.
+
+    Elements pydantic adds to a location that are not in the document (the tag of a
+    discriminated union, validator names) are skipped.
+    """
+    node, line, parts = tree, line_of(tree), []
+    for elem in loc:
+        if isinstance(node, CommentedSeq) and isinstance(elem, int) and 0 <= elem < len(node):
+            line = node.lc.item(elem)[0] + 1
+            node = node[elem]
+            parts.append(f"[{elem}]")
+        elif isinstance(node, CommentedMap) and elem in node:
+            line = node.lc.key(elem)[0] + 1
+            node = node[elem]
+            parts.append(f".{elem}")
+        elif isinstance(node, CommentedMap) and elem in [
+            v for v in node.values() if isinstance(v, str)
+        ]:
+            continue  # the tag pydantic adds for a tagged union
+        elif isinstance(elem, str) and (elem.startswith("function-") or elem == "[key]"):
+            continue
+        else:
+            node = None
+            parts.append(f"[{elem}]" if isinstance(elem, int) else f".{elem}")
+    return line, "".join(parts).lstrip(".")
+
+
+def error_message(err: Any) -> str:
+    """A pydantic error's message, without pydantic's prefixes, with the bad input."""
+    msg = str(err["msg"])
+    if err["type"] == "value_error":
+        msg = msg.removeprefix("Value error, ")
+    if err["type"] in ("literal_error", "enum") and "input" in err:
+        msg = f"{msg} (got {err['input']!r})"
+    return msg
 
 
 def pydantic_problems(
-    exc: ValidationError,
-    file: str,
-    locate: Locator,
-    prefix: Sequence[str | int] = (),
+    exc: ValidationError, file: str, tree: Any, prefix: FieldPath = ()
 ) -> list[MeiliError]:
     """One located problem per pydantic error, with file, line and field path."""
-    problems: list[MeiliError] = []
+    problems = []
     for err in exc.errors():
-        loc = [*prefix, *[p for p in err["loc"] if not _is_tag(p)]]
-        problems.append(MeiliError(err["msg"], Location(file, locate(loc), field_path(loc))))
+        row, field = locate(tree, (*prefix, *err["loc"]))
+        problems.append(MeiliError(error_message(err), Location(file, row, field or None)))
     return problems
-
-
-def _is_tag(part: Any) -> bool:
-    # discriminated-union tags and function-validator names appear in pydantic's loc
-    return isinstance(part, str) and (part.startswith("function-") or "[" in part)

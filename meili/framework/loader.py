@@ -8,107 +8,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from charset_normalizer import from_bytes
 from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.comments import CommentedMap
 
-from meili.errors import Location, MeiliError, UserError, ValidationFailed
-from meili.framework.checks import Path as FieldPath
+from meili.errors import Location, MeiliError, ValidationFailed
 from meili.framework.checks import check
 from meili.framework.schema import Framework
+from meili.textfile import read_text
+from meili.yamlfile import error_message, line_of, locate, parse_yaml, plain
 
 DEFAULT_DIR = Path(__file__).with_name("default")
 DEFAULT_FILE = "meili-default-2025.1.yaml"
-_CHINESE = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 
 Resolver = Callable[[str, str], "Framework | None"]
-
-
-def read_text(path: Path) -> str:
-    """The text of ``path``, decoded from UTF-8 or (detected) GBK/GB18030."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"cannot read {path}: {exc.strerror}") from exc
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(raw).best()
-    for encoding in ([best.encoding] if best and best.encoding in _CHINESE else []) + ["gb18030"]:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    guess = best.encoding if best else "unknown"
-    raise UserError(f"{path}: not UTF-8 or GBK/GB18030 text (detected: {guess})")
-
-
-def parse_yaml(text: str, file: str) -> Any:
-    """The YAML document as a round-trip tree that keeps line numbers."""
-    yaml = YAML(typ="rt")
-    try:
-        return yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        row = mark.line + 1 if mark else None
-        col = str(mark.column + 1) if mark else None
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise ValidationFailed(
-            f"{file}: invalid YAML", [MeiliError(problem, Location(file, row, col))]
-        ) from exc
-
-
-def plain(node: Any) -> Any:
-    """The round-trip tree as plain dicts, lists and scalars."""
-    if isinstance(node, dict):
-        return {str(k): plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [plain(v) for v in node]
-    if isinstance(node, bool) or node is None:
-        return node
-    for kind in (int, float, str):
-        if isinstance(node, kind):
-            return kind(node)
-    return node
-
-
-def locate(tree: Any, loc: FieldPath) -> tuple[int | None, str]:
-    """The 1-based line of the deepest node on ``loc`` that exists, and the field path."""
-    node, line, parts = tree, _line_of(tree), []
-    for elem in loc:
-        if isinstance(node, CommentedSeq) and isinstance(elem, int) and 0 <= elem < len(node):
-            line = node.lc.item(elem)[0] + 1
-            node = node[elem]
-            parts.append(f"[{elem}]")
-        elif isinstance(node, CommentedMap) and elem in node:
-            line = node.lc.key(elem)[0] + 1
-            node = node[elem]
-            parts.append(f".{elem}")
-        elif isinstance(node, CommentedMap) and elem == node.get("kind"):
-            continue  # the tag pydantic adds for a tagged union
-        elif isinstance(elem, str) and (elem.startswith("function-") or elem == "[key]"):
-            continue
-        else:
-            node = None
-            parts.append(f"[{elem}]" if isinstance(elem, int) else f".{elem}")
-    return line, "".join(parts).lstrip(".")
-
-
-def _line_of(node: Any) -> int | None:
-    lc = getattr(node, "lc", None)
-    return lc.line + 1 if lc is not None and lc.line is not None else None
-
-
-def _message(err: dict[str, Any]) -> str:
-    msg = str(err["msg"])
-    if err["type"] == "value_error":
-        msg = msg.removeprefix("Value error, ")
-    if err["type"] in ("literal_error", "enum") and "input" in err:
-        msg = f"{msg} (got {err['input']!r})"
-    return msg
 
 
 def validate(tree: Any, file: str, resolve: Resolver | None = None) -> Framework:
@@ -116,7 +28,7 @@ def validate(tree: Any, file: str, resolve: Resolver | None = None) -> Framework
     if not isinstance(tree, CommentedMap):
         raise ValidationFailed(
             f"{file}: not a framework",
-            [MeiliError("the file must be a YAML mapping", Location(file, _line_of(tree) or 1))],
+            [MeiliError("the file must be a YAML mapping", Location(file, line_of(tree) or 1))],
         )
     data = plain(tree)
     problems: list[MeiliError] = []
@@ -126,7 +38,7 @@ def validate(tree: Any, file: str, resolve: Resolver | None = None) -> Framework
     except ValidationError as exc:
         for err in exc.errors():
             row, field = locate(tree, tuple(err["loc"]))
-            problems.append(MeiliError(_message(err), Location(file, row, field or None)))
+            problems.append(MeiliError(error_message(err), Location(file, row, field or None)))
     for loc, msg in check(data, resolve or bundled):
         row, field = locate(tree, loc)
         problems.append(MeiliError(msg, Location(file, row, field or None)))

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from meili.db.models import AuditEntry, Division, Zone, ZoneMember
 from meili.errors import Location, MeiliError, NotFoundError, UserError, ValidationFailed
 from meili.textfile import read_text
-from meili.yamlfile import Locator, parse_yaml, pydantic_problems
+from meili.yamlfile import error_message, locate, parse_yaml, plain, pydantic_problems
 
 PACKAGE_DIR = Path(__file__).parent
 REGIONAL_ZONES = PACKAGE_DIR / "regional_zones.yaml"
@@ -210,7 +210,8 @@ def get_zone(session: Session, code: str) -> Zone:
 def list_zones(
     session: Session, tier: Tier | str | None = None, status: Status | str | None = None
 ) -> list[Zone]:
-    q = select(Zone).order_by(Zone.tier, Zone.code)
+    tier_order = case({t.value: i for i, t in enumerate(Tier)}, value=Zone.tier)
+    q = select(Zone).order_by(tier_order, Zone.code)
     if tier:
         q = q.where(Zone.tier == Tier(tier).value)
     if status:
@@ -341,29 +342,23 @@ def member_names(session: Session, zones: Iterable[Zone]) -> dict[str, str]:
 
 
 def _specs_from_yaml(text: str, name: str) -> list[ZoneSpec]:
-    data, locate = parse_yaml(text, name)
-    if isinstance(data, dict) and "zones" in data:
-        items, prefix = data["zones"], ("zones",)
-    else:
-        items, prefix = data, ()
+    tree = parse_yaml(text, name)
+    data = plain(tree)
+    prefix: tuple[str, ...] = ("zones",) if isinstance(data, dict) and "zones" in data else ()
+    items = data["zones"] if prefix else data
     if not isinstance(items, list):
         raise UserError(
             "expected a list of zones (or a mapping with key `zones`)", Location(name, 1)
         )
-    return _validate_items(items, name, locate, prefix)
-
-
-def _validate_items(
-    items: list[Any], name: str, locate: Locator, prefix: tuple[str, ...]
-) -> list[ZoneSpec]:
     specs, problems = [], []
     for i, item in enumerate(items):
         try:
             spec = ZoneSpec.model_validate(item)
-            spec._line = locate((*prefix, i))
-            specs.append(spec)
         except ValidationError as exc:
-            problems += pydantic_problems(exc, name, locate, (*prefix, i))
+            problems += pydantic_problems(exc, name, tree, (*prefix, i))
+            continue
+        spec._line = locate(tree, (*prefix, i))[0]
+        specs.append(spec)
     if problems:
         raise ValidationFailed(f"{name}: {len(problems)} error(s); nothing was loaded", problems)
     return specs
@@ -375,13 +370,22 @@ def _specs_from_csv(text: str, name: str) -> list[ZoneSpec]:
     missing = required - set(reader.fieldnames or [])
     if missing:
         raise UserError(f"missing column(s) {sorted(missing)}", Location(name, 1))
-    rows = [{k: (v if v not in ("", None) else None) for k, v in r.items()} for r in reader]
-    rows = [{k: v for k, v in r.items() if v is not None} for r in rows]
-
-    def locate(path: Sequence[str | int]) -> int | None:
-        return path[0] + 2 if path and isinstance(path[0], int) else 1  # header is row 1
-
-    return _validate_items(rows, name, locate, ())
+    specs, problems = [], []
+    for row_no, row in enumerate(reader, start=2):  # the header is row 1
+        item = {k: v for k, v in row.items() if v not in ("", None)}
+        try:
+            spec = ZoneSpec.model_validate(item)
+        except ValidationError as exc:
+            problems += [
+                MeiliError(error_message(e), Location(name, row_no, str(e["loc"][0])))
+                for e in exc.errors()
+            ]
+            continue
+        spec._line = row_no
+        specs.append(spec)
+    if problems:
+        raise ValidationFailed(f"{name}: {len(problems)} error(s); nothing was loaded", problems)
+    return specs
 
 
 def load_zone_file(path: str | Path) -> list[ZoneSpec]:

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
+
+from meili.errors import ValidationFailed
+from meili.yamlfile import load_yaml, locate
 
 
 class _Spec(BaseModel):
@@ -152,21 +153,6 @@ class PipelineError(ValueError):
         self.field = field
 
 
-def _line_of(doc: Any, loc: tuple[Any, ...]) -> int | None:
-    """1-based YAML line of the deepest node of ``loc`` that ruamel can locate."""
-    node, line = doc, None
-    for key in loc:
-        lc = getattr(node, "lc", None)
-        try:
-            if lc is not None and isinstance(key, str | int):
-                pos = lc.key(key) if isinstance(key, str) else lc.item(key)
-                line = pos[0] + 1
-            node = node[key]
-        except (KeyError, IndexError, TypeError, AttributeError):
-            break
-    return line
-
-
 def parse_pipeline(doc: Any) -> Pipeline:
     """Validate a loaded YAML document (mapping) into a :class:`Pipeline`."""
     if not isinstance(doc, dict):
@@ -187,7 +173,7 @@ def parse_pipeline(doc: Any) -> Pipeline:
             msg = err["msg"]
         field = ".".join(str(k) for k in path)
         raise PipelineError(
-            f"{field}: {msg}" if field else msg, _line_of(doc, path), field or None
+            f"{field}: {msg}" if field else msg, locate(doc, path)[0], field or None
         ) from None
 
 
@@ -195,13 +181,11 @@ _STEP_TAGS = {"denominate", "impute", "screen", "treat", "normalise", "aggregate
 
 
 def load_pipeline(path: str | Path) -> Pipeline:
-    """Read and validate a pipeline YAML file (ruamel.yaml, round-trip for line numbers)."""
-    text = Path(path).read_text(encoding="utf-8")
+    """Read (UTF-8 or GBK) and validate a pipeline YAML file, keeping line numbers."""
     try:
-        doc = YAML(typ="rt").load(text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise PipelineError(f"invalid YAML: {problem}", line=line) from None
+        doc = load_yaml(path)
+    except ValidationFailed as exc:
+        first = exc.problems[0]
+        line = first.location.row if first.location else None
+        raise PipelineError(f"invalid YAML: {first.message}", line=line) from None
     return parse_pipeline(doc)
