@@ -8,7 +8,10 @@ import typer
 from rich.console import Console
 
 from meili import bootstrap
+from meili.cli.common import emit
 from meili.db import session as db
+from meili.ingest.demo import ingest_demo_samples
+from meili.output import Format
 
 db_app = typer.Typer(help="Relational store migrations. 数据库迁移。", no_args_is_help=True)
 
@@ -63,13 +66,23 @@ def demo(
 
     演示：初始化、载入示例先行区并打印概要。
     """
-    with Console(stderr=True).status("loading the demo…"):
+    with Console(stderr=True).status("loading the demo (stores, zones, framework)…"):
         bootstrap.initialise(samples=True)
+    with Console(stderr=True).status("ingesting the bundled real samples 载入示例监测数据…"):
+        batches = ingest_demo_samples(user="meili demo")
     _print_summary()
+    typer.echo(
+        "  measurements 监测数据 (bundled real samples, see meili/demo_data/ATTRIBUTION.md):"
+    )
+    emit(
+        [b.record() for b in batches],
+        Format.table,
+        columns=["file", "kind", "status", "rows_read", "rows_landed", "rows_quarantined"],
+    )
     typer.echo("")
     typer.echo(
-        "Try 试一试:  meili zones list   |   meili regions find 河源   |   "
-        "meili framework indicators --measure 七"
+        "Try 试一试:  meili zones list  |  meili regions find 河源  |  "
+        "meili framework indicators --measure 七  |  meili data ls  |  meili data quarantine"
     )
     if serve:
         from meili.cli.serve import run_server

@@ -1,0 +1,77 @@
+"""Quarantine: refused records with file, row, column and reason, and their export.
+
+One quarantine row per refused record: ``row`` is the 1-based source line (header counted),
+``column`` the source column of the first problem, ``reason`` every problem found
+(``; ``-joined), ``record`` the original cells as JSON (so the export can give them back).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from meili.errors import UserError
+from meili.ingest.extract import Extract
+
+EXPORT_TAIL = ["row", "column", "reason"]
+
+
+def build(
+    errors: pd.DataFrame, ext: Extract, *, batch_id: str, kind: str, file: str
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Quarantine rows for the records named in ``errors``, and those records' indices."""
+    if errors.empty:
+        return pd.DataFrame(), np.array([], dtype=np.int64)
+    errors = errors.sort_values("rec", kind="stable")
+    errors = errors.assign(reason=errors["reason"].astype(str))
+    first = errors.drop_duplicates("rec").set_index("rec")
+    multi = errors[errors["rec"].duplicated(keep=False)]
+    if len(multi):
+        joined = multi.groupby("rec")["reason"].agg(lambda s: "; ".join(dict.fromkeys(s)))
+        first.loc[joined.index, "reason"] = joined
+    recs = first.index.to_numpy(dtype=np.int64)
+    columns = first["column"].fillna("").astype(str).to_numpy(dtype=object)
+    lines, source_cols = ext.locate(recs, columns)
+    source_cols = np.where(columns == "", "", source_cols)
+    raw = ext.raw(recs)
+    values = first["value"].map(lambda v: "" if v is None or v != v else str(v))
+    rows = pd.DataFrame(
+        {
+            "batch_id": batch_id,
+            "kind": kind,
+            "file": file,
+            "row": np.asarray(lines, dtype=np.int64),
+            "column": source_cols.astype(str),
+            "reason": first["reason"].to_numpy(dtype=object),
+            "value": values.to_numpy(dtype=object),
+            "record": [json.dumps(r, ensure_ascii=False) for r in raw],
+        }
+    )
+    return rows, recs
+
+
+def export_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """Original columns of each refused record, then ``row, column, reason`` (and file)."""
+    if rows.empty:
+        return pd.DataFrame(columns=["file", *EXPORT_TAIL])
+    originals = pd.DataFrame([json.loads(r) for r in rows["record"]])
+    tail = rows[["file", *EXPORT_TAIL]].reset_index(drop=True)
+    originals = originals.drop(columns=[c for c in tail.columns if c in originals.columns])
+    return pd.concat([originals, tail], axis=1)
+
+
+def export(rows: pd.DataFrame, path: Path) -> int:
+    """Write the export as CSV (UTF-8 with BOM, opens in Excel) or XLSX; rows written."""
+    frame = export_frame(rows)
+    suffix = path.suffix.lower()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
+    elif suffix == ".xlsx":
+        frame.to_excel(path, index=False, sheet_name="quarantine")
+    else:
+        raise UserError(f"export to .csv or .xlsx, not {suffix or 'no extension'!r}")
+    return len(frame)
