@@ -1,0 +1,192 @@
+"""HJ 663 ambient air-quality assessment: statistics, validity, compliance, good days.
+
+HJ 663-2013 (data before 2026-03-01) and HJ 663-2026 (from 2026-03-01); their full texts
+were not checked (standards.md §3, §11): the rules below follow standards.md §2.3 and §3.
+City value (§3 "City value"): mean over the city's evaluation sites (对照点 excluded); the
+city AQI comes from the city-mean concentrations. Period statistics (§3 "Annual
+statistics"): SO2/NO2 mean + 24h P98, PM10/PM2.5 mean + 24h P95, CO 24h P95, O3 MDA8 P90,
+percentiles with k = 1 + (n − 1)p (:mod:`.percentile`). Compliance against GB 3095 Grade II
+of the limit set in force (2012, 2026 transition, 2026 final); exceedance multiple
+(C − S)/S. The period computations themselves run on an engine
+(:mod:`meili.engine.air_period`); this module holds the pure rules applied to their output.
+"""
+
+from __future__ import annotations
+
+import calendar
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from meili.standards.air.gb3095 import limit
+from meili.standards.air.index import aqi
+from meili.standards.air.validity import MIN_DAYS_FEBRUARY, MIN_DAYS_MONTH, MIN_DAYS_YEAR
+
+#: Daily columns (city-mean concentrations) → HJ 633 daily items.
+DAILY_ITEMS: Final = {
+    "so2": "SO2_24H",
+    "no2": "NO2_24H",
+    "pm10": "PM10_24H",
+    "pm25": "PM25_24H",
+    "co": "CO_24H",
+    "o3_8h": "O3_8H",
+    "o3_1h": "O3_1H",
+}
+POLLUTANTS: Final = ("so2", "no2", "pm10", "pm25", "co", "o3_8h")
+#: HJ 663 §3 statistics: pollutant → (percentile column, p, daily limit key); annual key.
+PERCENTILES: Final = {
+    "so2": ("so2_p98", 0.98, ("SO2", "daily")),
+    "no2": ("no2_p98", 0.98, ("NO2", "daily")),
+    "pm10": ("pm10_p95", 0.95, ("PM10", "daily")),
+    "pm25": ("pm25_p95", 0.95, ("PM2.5", "daily")),
+    "co": ("co_p95", 0.95, ("CO", "daily")),
+    "o3_8h": ("o3_8h_p90", 0.90, ("O3", "mda8")),
+}
+ANNUAL: Final = {"so2": "SO2", "no2": "NO2", "pm10": "PM10", "pm25": "PM2.5"}
+GOOD_AQI: Final = 100
+HEAVY_AQI: Final = 200
+
+
+def daily_aqi(daily: pd.DataFrame, edition: str | None = None) -> pd.DataFrame:
+    """Daily AQI of site/city daily concentrations; HJ 633-2012 §5.1.2 / HJ 633-2026 §4.2.2.
+
+    ``daily`` has ``day`` and the columns of :data:`DAILY_ITEMS` (city-mean concentrations
+    for a city, HJ 663 §3). ``edition=None`` picks HJ 633-2012/2026 by the day. Adds
+    ``aqi`` (float, NaN missing), ``primary``, ``level``, ``aqi_complete``, ``edition``.
+    Vectorised over rows.
+    """
+    data = pd.DataFrame({item: daily[col] for col, item in DAILY_ITEMS.items() if col in daily})
+    data = data.reset_index(drop=True)
+    if len(data) == 0:
+        out = daily.copy()
+        for col in ("aqi", "primary", "level", "aqi_complete", "edition"):
+            out[col] = pd.Series(dtype=object)
+        return out
+    res = aqi(data, edition=edition, kind="daily", dates=daily["day"].to_numpy())
+    out = daily.reset_index(drop=True).copy()
+    out["aqi"] = res["AQI"].to_numpy(dtype=np.float64, na_value=np.nan)
+    out["primary"] = res["primary"].to_numpy()
+    out["level"] = res["level"].to_numpy(dtype=np.float64, na_value=np.nan)
+    out["aqi_complete"] = res["complete"].to_numpy(dtype=bool)
+    out["edition"] = res["edition"].to_numpy()
+    return out
+
+
+def month_minimum(year: int, month: int, covered_days: int | None = None) -> int | None:
+    """Minimum valid daily values in a calendar month; GB 3095-2012/2026 Table 4.
+
+    ≥ 27 per month, ≥ 25 in February (annual-mean rule, standards.md §2.3). A month only
+    partly inside the period (``covered_days`` < days in month) has no minimum → ``None``.
+    """
+    days = calendar.monthrange(year, month)[1]
+    if covered_days is not None and covered_days < days:
+        return None
+    return MIN_DAYS_FEBRUARY if month == 2 else MIN_DAYS_MONTH
+
+
+def period_validity(
+    month_counts: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
+) -> pd.DataFrame:
+    """Validity of each unit's period statistic per pollutant; GB 3095 Table 4 (2012/2026).
+
+    ``month_counts``: one row per (``key``, ``year``, ``month``) with ``n_<pollutant>`` valid
+    daily values. Every whole calendar month in the period needs ≥ 27 (February ≥ 25); a
+    whole calendar year also needs ≥ 324. Returns per key: ``valid_<pollutant>`` (bool) and
+    ``reason_<pollutant>`` (``""`` when valid).
+    """
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    months = pd.period_range(start, end, freq="M")
+    cover = {
+        (m.year, m.month): (
+            min(end, m.end_time.normalize()) - max(start, m.start_time.normalize())
+        ).days
+        + 1
+        for m in months
+    }
+    need = {k: month_minimum(k[0], k[1], v) for k, v in cover.items()}
+    keys = month_counts["key"].drop_duplicates()
+    grid = pd.MultiIndex.from_product([keys, list(cover)], names=["key", "ym"])
+    mc = month_counts.assign(
+        ym=list(zip(month_counts["year"], month_counts["month"], strict=False))
+    )
+    mc = mc.set_index(["key", "ym"]).reindex(grid)
+    need_arr = np.array([need[ym] if need[ym] is not None else 0 for _, ym in grid], dtype=float)
+    labels = np.array([f"{y}-{m:02d}" for _, (y, m) in grid], dtype=object)
+    whole_year = start == pd.Timestamp(start.year, 1, 1) and end == pd.Timestamp(start.year, 12, 31)
+    out = pd.DataFrame(index=pd.Index(keys, name="key"))
+    for pol in POLLUTANTS:
+        n = mc[f"n_{pol}"].fillna(0).to_numpy(dtype=float)
+        short = pd.Series(np.where(n < need_arr, labels, None), index=grid)
+        short_by_key = short.dropna().groupby(level="key").agg(",".join)
+        reason = pd.Series("", index=out.index, dtype=object)
+        has_short = short_by_key.reindex(out.index).notna()
+        reason[has_short] = "months below the daily-count minimum: " + short_by_key.reindex(
+            out.index
+        )[has_short].astype(str)
+        total = pd.Series(n, index=grid).groupby(level="key").sum().reindex(out.index).fillna(0)
+        if whole_year:
+            few = total < MIN_DAYS_YEAR
+            note = f"fewer than {MIN_DAYS_YEAR} daily values in the year"
+            reason[few] = np.where(reason[few] == "", note, note + "; " + reason[few])
+        no_data = total == 0
+        reason[no_data] = "no valid daily values"
+        out[f"valid_{pol}"] = reason == ""
+        out[f"reason_{pol}"] = reason
+    return out
+
+
+def limit_set_for(end: pd.Timestamp, override: str | None = None) -> str:
+    """GB 3095 limit set for a period: by its last day (2012 / 2026-transition / 2026-final).
+
+    GB 3095-2026 §4.4 (transition to 2030-12-31, final from 2031-01-01); ``override`` wins.
+    """
+    from meili.standards.air.editions import gb3095_stage_for
+
+    return override or str(gb3095_stage_for(pd.Timestamp(end))[0])
+
+
+def compliance(stats: pd.DataFrame, limit_set: str, grade: int = 2) -> pd.DataFrame:
+    """GB 3095 compliance and exceedance multiples; HJ 663-2013 §6 (standards.md §3).
+
+    A pollutant complies when its mean (SO2, NO2, PM10, PM2.5, vs the annual limit) and its
+    percentile (vs the 24h / MDA8 limit) are all ≤ the limit; the unit complies when all 6
+    do (``compliant``; missing when any statistic is invalid). Exceedance multiple =
+    (C − S)/S, reported when C > S (else 0). Adds ``<stat>_limit``, ``<stat>_exceed``,
+    ``ok_<pollutant>``, ``compliant`` and ``exceeding`` (';'-joined statistics over the limit).
+    """
+    out = stats.copy()
+    checks: dict[str, list[str]] = {p: [] for p in POLLUTANTS}
+    for pol, key in ANNUAL.items():
+        s = limit(key, "annual", grade, limit_set=limit_set)
+        out[f"{pol}_limit"] = s
+        out[f"{pol}_exceed"] = np.maximum((out[pol] - s) / s, 0.0)
+        checks[pol].append(pol)
+    for pol, (col, _p, (name, avg)) in PERCENTILES.items():
+        s = limit(name, avg, grade, limit_set=limit_set)
+        out[f"{col}_limit"] = s
+        out[f"{col}_exceed"] = np.maximum((out[col] - s) / s, 0.0)
+        checks[pol].append(col)
+    all_ok = pd.Series(True, index=out.index, dtype=object)
+    exceeding = pd.Series("", index=out.index, dtype=object)
+    for pol, cols in checks.items():
+        valid = out.get(f"valid_{pol}", pd.Series(True, index=out.index)).astype(bool)
+        over = pd.concat([out[c] > out[f"{c}_limit"] for c in cols], axis=1).any(axis=1)
+        ok = pd.Series(~over, dtype=object).where(valid, None)
+        out[f"ok_{pol}"] = ok
+        for c in cols:
+            exceeding = exceeding + np.where(out[c] > out[f"{c}_limit"], c + ";", "")
+        all_ok = all_ok.where(ok.notna() & all_ok.notna(), None)
+        all_ok = all_ok.where(ok.isna() | (ok == True), False)  # noqa: E712
+    out["compliant"] = all_ok
+    out["exceeding"] = exceeding.str.rstrip(";")
+    return out
+
+
+def good_ratio(good_days: pd.Series, valid_days: pd.Series) -> pd.Series:
+    """Good-day ratio 优良天数比例 = days with AQI ≤ 100 ÷ valid days × 100 %; HJ 663 §3.
+
+    (standards.md §3 "Good-day ratio", [V2]). Zero valid days → NaN.
+    """
+    valid = valid_days.astype(float)
+    return (good_days.astype(float) / valid.where(valid > 0)) * 100.0
