@@ -29,6 +29,7 @@ GROUPS: list[tuple[str, str | None]] = [
     ("ingest", None),
     ("data", "data"),
     ("composite", "composite"),
+    ("air", "air"),
     ("serve", None),
 ]
 
