@@ -171,6 +171,16 @@ def daily_cmd(
     _output(recs, fmt, out, meta)
 
 
+IncompleteOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-incomplete",
+        help="Keep statistics of periods below the GB 3095 data minimums, flagged "
+        "complete=false (reference only). 数据不足时仍给出参考值（已标注）",
+    ),
+]
+
+
 @app.command("period")
 def period_cmd(
     start: Annotated[str, typer.Option("--from", help="First day YYYY-MM-DD.")],
@@ -185,6 +195,7 @@ def period_cmd(
         str | None,
         typer.Option("--limits", help="GB 3095 limit set: 2012, 2026-transition, 2026-final."),
     ] = None,
+    allow_incomplete: IncompleteOpt = False,
     fmt: FormatOpt = AirFormat.table,
     out: OutOpt = None,
 ) -> None:
@@ -195,7 +206,15 @@ def period_cmd(
     assert s is not None and e is not None
     if e < s:
         raise UserError("--to is before --from", Location(column="--to"))
-    frame = _run(period, s, e, _selection(cities, group, zone), engine=engine, limit_set=limit_set)
+    frame = _run(
+        period,
+        s,
+        e,
+        _selection(cities, group, zone),
+        engine=engine,
+        limit_set=limit_set,
+        allow_incomplete=allow_incomplete,
+    )
     meta = {
         "from": s.date().isoformat(),
         "to": e.date().isoformat(),
@@ -212,6 +231,7 @@ def rank_cmd(
     cities: CitiesOpt = None,
     month: Annotated[int | None, typer.Option("--month", help="Rank one month.")] = None,
     engine: EngineOpt = "duckdb",
+    allow_incomplete: IncompleteOpt = False,
     fmt: FormatOpt = AirFormat.table,
     out: OutOpt = None,
 ) -> None:
@@ -224,7 +244,15 @@ def rank_cmd(
             raise UserError("--month must be 1..12", Location(column="--month"))
         start = pd.Timestamp(year, month, 1)
         end = start + pd.offsets.MonthEnd(0)
-    frame = _run(rank_year, year, _selection(cities, group), engine=engine, start=start, end=end)
+    frame = _run(
+        rank_year,
+        year,
+        _selection(cities, group),
+        engine=engine,
+        start=start,
+        end=end,
+        allow_incomplete=allow_incomplete,
+    )
     cols = [*RECORD_COLUMNS[:5], "composite_index_last", "change_pct", *RECORD_COLUMNS[5:]]
     meta = {"year": year, "month": month, "group": group or "all", "engine": engine}
     _output(records(frame, cols), fmt, out, meta)

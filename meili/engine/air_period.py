@@ -306,6 +306,7 @@ def period(
     group_for_rank: bool = True,
     progress: Progress | None = None,
     days: pd.DataFrame | None = None,
+    allow_incomplete: bool = False,
 ) -> pd.DataFrame:
     """HJ 663 period assessment per city (and zone) with composite index and rank.
 
@@ -314,6 +315,11 @@ def period(
     set in force at the period end (or ``limit_set``), composite index per
     《城市环境空气质量排名技术规定》 with S_i of ``index_limit_set`` and rank ascending
     (ties equal) among the selected cities.
+
+    ``allow_incomplete`` keeps the statistics of periods that fail the GB 3095 Table 4
+    minimums instead of leaving them empty; they stay flagged (``complete`` False, the
+    ``reason_<pollutant>`` kept) so they are never passed off as valid. Meant for the
+    real-time release archive, whose gaps leave no city with 324 valid days in 2019.
     """
     sel = sel or Selection()
     eng = get_engine(engine, root) if isinstance(engine, str) else engine
@@ -328,7 +334,10 @@ def period(
     months = eng.fetch(month_counts_sql("daily"))
     valid = hj663.period_validity(months, start, end)
     stats = stats.join(valid)
+    stats["complete"] = stats[[f"valid_{p}" for p in hj663.POLLUTANTS]].all(axis=1)
     for pol in hj663.POLLUTANTS:  # invalid → reported, never averaged
+        if allow_incomplete:
+            break
         cols_p = [pol] if pol in hj663.ANNUAL else []
         cols_p.append(hj663.PERCENTILES[pol][0])
         if pol == "co":
@@ -366,6 +375,7 @@ def rank_year(
     start: object = None,
     end: object = None,
     progress: Progress | None = None,
+    allow_incomplete: bool = False,
 ) -> pd.DataFrame:
     """Composite-index ranking for a year (or ``start``–``end`` within it) with the change
     vs the same period of the previous year; 《城市环境空气质量排名技术规定》.
@@ -375,10 +385,11 @@ def rank_year(
     eng = get_engine(engine, root) if isinstance(engine, str) else engine
     s = pd.Timestamp(start) if start is not None else pd.Timestamp(year, 1, 1)
     e = pd.Timestamp(end) if end is not None else pd.Timestamp(year, 12, 31)
-    now = period(s, e, sel, engine=eng, root=root, progress=progress)
+    kw = {"engine": eng, "root": root, "progress": progress, "allow_incomplete": allow_incomplete}
+    now = period(s, e, sel, **kw)
     s0, e0 = s - pd.DateOffset(years=1), e - pd.DateOffset(years=1)
     try:
-        last = period(s0, e0, sel, engine=eng, root=root, progress=progress)
+        last = period(s0, e0, sel, **kw)
         prev = last.set_index("key")["composite_index"]
     except Exception:  # no data for the previous year
         prev = pd.Series(dtype=float)
@@ -409,6 +420,7 @@ RECORD_COLUMNS = [
     "heavy_days",
     "compliant",
     "exceeding",
+    "complete",
     "edition",
     "limit_set",
     "from",

@@ -252,3 +252,17 @@ def test_cli_period_json_and_xlsx(home: Path, tmp_path: Path) -> None:
     assert pd.read_excel(out)["city_name"].tolist() == ["北京市"]
     res = runner.invoke(app, ["air", "rank", "--year", "2019", "--group", "nowhere"])
     assert res.exit_code != 0
+
+
+def test_incomplete_month_is_empty_unless_allowed_and_then_flagged(tmp_path: Path) -> None:
+    # 3 valid days in March 2019: far below the GB 3095 minimum of 27 daily values a month.
+    vals = {"pm25": 40.0, "pm10": 60.0, "so2": 8.0, "no2": 30.0, "co": 0.7, "o3": 90.0}
+    days = ["2019-03-01", "2019-03-02", "2019-03-03"]
+    hourly = pd.concat([_hours("A1", d, vals) for d in days], ignore_index=True)
+    lake = _lake(tmp_path, hourly, _sites([("A1", "北京", False)]))
+    strict = period("2019-03-01", "2019-03-31", root=lake).iloc[0]
+    assert np.isnan(strict["pm25"]) and not strict["complete"]
+    assert "2019-03" in strict["reason_pm25"]
+    loose = period("2019-03-01", "2019-03-31", root=lake, allow_incomplete=True).iloc[0]
+    assert loose["pm25"] == pytest.approx(40.0) and not loose["complete"]
+    assert "2019-03" in loose["reason_pm25"] and loose["rank"] == 1
