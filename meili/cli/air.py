@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
 import typer
 
-from meili.cli.common import emit
+from meili.cli.common import OutOption, ResultFormat, ResultFormatOption, write_results
 from meili.errors import Location, UserError
-from meili.output import Format
 
 app = typer.Typer(
     help=(
@@ -23,18 +21,6 @@ app = typer.Typer(
 )
 
 
-class AirFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    xlsx = "xlsx"
-
-
-FormatOpt = Annotated[
-    AirFormat,
-    typer.Option("--format", "-f", help="table, csv, json or xlsx (needs --out). 输出格式"),
-]
-OutOpt = Annotated[Path | None, typer.Option("--out", help="Output file (required for xlsx).")]
 CitiesOpt = Annotated[
     str | None,
     typer.Option("--cities", help="Cities, comma-separated names or GB/T 2260 codes. 城市"),
@@ -101,29 +87,9 @@ def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def _output(
-    recs: list[dict[str, Any]], fmt: AirFormat, out: Path | None, meta: dict[str, Any]
+    recs: list[dict[str, Any]], fmt: ResultFormat, out: Path | None, meta: dict[str, Any]
 ) -> None:
-    if fmt is AirFormat.xlsx:
-        if out is None:
-            raise UserError("--format xlsx needs --out FILE.xlsx", Location(column="--out"))
-        frame = pd.DataFrame(recs)
-        for col in frame.columns:
-            if frame[col].map(lambda v: isinstance(v, dict)).any():
-                frame[col] = frame[col].map(lambda v: "" if v is None else str(v))
-        with pd.ExcelWriter(out, engine="openpyxl") as xl:
-            frame.to_excel(xl, sheet_name="air", index=False)
-            pd.DataFrame(list(meta.items()), columns=["key", "value"]).to_excel(
-                xl, sheet_name="meta", index=False
-            )
-        typer.echo(f"wrote {len(frame)} rows to {out}")
-        return
-    if out is not None:
-        from meili.output import render
-
-        out.write_text(render(recs, Format(fmt.value), meta=meta), encoding="utf-8")
-        typer.echo(f"wrote {len(recs)} rows to {out}")
-        return
-    emit(recs, Format(fmt.value), meta=meta if fmt is AirFormat.json else None)
+    write_results(recs, fmt, out, meta, sheet="air")
 
 
 @app.command("daily")
@@ -135,8 +101,8 @@ def daily_cmd(
     site_level: Annotated[bool, typer.Option("--site-level", help="One row per site.")] = False,
     engine: EngineOpt = "duckdb",
     edition: EditionOpt = None,
-    fmt: FormatOpt = AirFormat.table,
-    out: OutOpt = None,
+    fmt: ResultFormatOption = ResultFormat.table,
+    out: OutOption = None,
 ) -> None:
     """Daily city (or site) concentrations and AQI; HJ 663 city means, HJ 633 daily AQI."""
     from meili.engine.air_period import daily
@@ -196,8 +162,8 @@ def period_cmd(
         typer.Option("--limits", help="GB 3095 limit set: 2012, 2026-transition, 2026-final."),
     ] = None,
     allow_incomplete: IncompleteOpt = False,
-    fmt: FormatOpt = AirFormat.table,
-    out: OutOpt = None,
+    fmt: ResultFormatOption = ResultFormat.table,
+    out: OutOption = None,
 ) -> None:
     """Period statistics (HJ 663), compliance (GB 3095 Grade II), composite index and rank."""
     from meili.engine.air_period import period, records
@@ -232,8 +198,8 @@ def rank_cmd(
     month: Annotated[int | None, typer.Option("--month", help="Rank one month.")] = None,
     engine: EngineOpt = "duckdb",
     allow_incomplete: IncompleteOpt = False,
-    fmt: FormatOpt = AirFormat.table,
-    out: OutOpt = None,
+    fmt: ResultFormatOption = ResultFormat.table,
+    out: OutOption = None,
 ) -> None:
     """Composite-index ranking (城市环境空气质量排名) with change vs the previous year."""
     from meili.engine.air_period import RECORD_COLUMNS, rank_year, records
