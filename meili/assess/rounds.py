@@ -1,0 +1,198 @@
+"""Assessment rounds: immutable snapshots of values, verdicts, progress and comparisons.
+
+``run_round`` freezes the inputs (lake version and the batches read), the framework version
+and the code version with the results, so a published result can always be reproduced and
+two rounds can be compared. A round is written into a temporary folder and published by one
+rename; a round that exists is never overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from meili import __version__
+from meili.assess.compare import compare
+from meili.assess.progress import assess_progress
+from meili.assess.targets import evaluate_targets
+from meili.assess.values import indicator_values
+from meili.assess.zones import zone_units
+from meili.config import settings
+from meili.db.session import session
+from meili.errors import NotFoundError, UserError
+from meili.framework.rules import AllOf, AnyOf, Rule, Threshold
+from meili.framework.schema import Framework
+from meili.framework.store import get_framework
+from meili.lake.catalog import lake_version
+from meili.lake.store import connect
+
+NAME_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
+TABLES = ("values", "verdicts", "progress", "comparison")
+
+
+def rounds_dir() -> Path:
+    path = settings().home / "rounds"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def numeric_target(rule: Rule) -> float | None:
+    """The first fixed threshold in a rule (the number progress is measured against)."""
+    if isinstance(rule, Threshold):
+        return float(rule.value)
+    if isinstance(rule, AllOf | AnyOf):
+        for part in rule.rules:
+            found = numeric_target(part)
+            if found is not None:
+                return found
+    return None
+
+
+def _progress(values: pd.DataFrame, fw: Framework, target_year: int) -> pd.DataFrame:
+    targets = pd.DataFrame(
+        [
+            {
+                "indicator": i.code,
+                "direction": i.direction,
+                "target": numeric_target(i.target),
+                "baseline_year": i.baseline_year,
+                "binding": i.binding == "binding",
+                "target_year": target_year,
+            }
+            for i in fw.indicators
+            if i.direction in ("up", "down") and numeric_target(i.target) is not None
+        ]
+    )
+    data = values.dropna(subset=["value"])
+    data = data[data["indicator"].isin(targets["indicator"])] if len(targets) else data.iloc[:0]
+    if data.empty:
+        return pd.DataFrame()
+    return assess_progress(
+        data[["zone", "indicator", "year", "value"]], targets, target_year=target_year
+    )
+
+
+def _comparison(values: pd.DataFrame, fw: Framework, year: int, zones) -> pd.DataFrame:
+    tiers = {z.code: z.tier for z in zones}
+    now = values[(values["year"] == year) & values["value"].notna()].copy()
+    now["tier"] = now["zone"].map(tiers)
+    dirs = {i.code: i.direction for i in fw.indicators if i.direction in ("up", "down")}
+    now = now[now["indicator"].isin(dirs)]
+    frames = []
+    for tier, grp in now.groupby("tier"):  # zones are compared with zones of the same tier
+        units = grp[["zone", "indicator", "value"]].rename(columns={"zone": "unit"})
+        table = compare(units, dirs).table
+        table["tier"] = tier
+        frames.append(table)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run_round(
+    name: str,
+    year: int,
+    *,
+    first_year: int | None = None,
+    target_year: int = 2027,
+    framework_version: str | None = None,
+) -> dict[str, Any]:
+    """Compute and freeze a round; returns its metadata. An existing round is an error."""
+    if not NAME_RE.match(name):
+        raise UserError(f"invalid round name {name!r} (letters, digits, '.', '_', '-')")
+    final = rounds_dir() / name
+    if final.exists():
+        raise UserError(f"round {name!r} exists already; rounds are immutable")
+    years = list(range(first_year or year - 5, year + 1))
+    with session() as s:
+        fw = get_framework(s, version=framework_version)
+        zones = zone_units(s)
+    version = lake_version()
+    con = connect(as_of=version)
+    values = indicator_values(con, fw, zones, years)
+    results = {
+        "values": values,
+        "verdicts": evaluate_targets(values, fw, zones, year),
+        "progress": _progress(values, fw, target_year),
+        "comparison": _comparison(values, fw, year, zones),
+    }
+    tmp = rounds_dir() / f".tmp-{name}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    try:
+        files = {}
+        for table, frame in results.items():
+            path = tmp / f"{table}.parquet"
+            frame.to_parquet(path, index=False)
+            files[table] = {"rows": len(frame), "sha256": _sha(path)}
+        batches = sorted({b for bs in values["batches"] for b in json.loads(bs)})
+        meta = {
+            "round": name,
+            "year": year,
+            "years": years,
+            "target_year": target_year,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "framework": fw.ref,
+            "code_version": f"meili {__version__}",
+            "lake_version": version,
+            "input_batches": batches,
+            "zones": [z.code for z in zones],
+            "files": files,
+        }
+        (tmp / "round.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), "utf-8")
+        for path in tmp.iterdir():
+            with path.open("rb") as fh:
+                os.fsync(fh.fileno())
+        os.rename(tmp, final)  # fails if another run published the same name meanwhile
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return meta
+
+
+def list_rounds() -> list[dict[str, Any]]:
+    """Metadata of every published round, oldest first."""
+    out = []
+    for path in sorted(rounds_dir().iterdir()):
+        meta = path / "round.json"
+        if path.is_dir() and not path.name.startswith(".") and meta.exists():
+            out.append(json.loads(meta.read_text("utf-8")))
+    return sorted(out, key=lambda m: m["created"])
+
+
+def load_round(name: str, table: str = "verdicts") -> tuple[dict[str, Any], pd.DataFrame]:
+    """A round's metadata and one of its tables; the file's hash is checked."""
+    path = rounds_dir() / name
+    if not (path / "round.json").exists():
+        raise NotFoundError(f"no round {name!r}; see `meili assess rounds`")
+    if table not in TABLES:
+        raise UserError(f"unknown table {table!r}; one of {', '.join(TABLES)}")
+    meta = json.loads((path / "round.json").read_text("utf-8"))
+    file = path / f"{table}.parquet"
+    if _sha(file) != meta["files"][table]["sha256"]:
+        raise UserError(f"round {name!r}: {table}.parquet was changed after publication")
+    return meta, pd.read_parquet(file)
+
+
+def diff_rounds(a: str, b: str) -> pd.DataFrame:
+    """Zone × indicator rows whose value or verdict differs between two rounds."""
+    _, va = load_round(a, "verdicts")
+    _, vb = load_round(b, "verdicts")
+    keys = ["zone", "indicator"]
+    merged = va.merge(vb, on=keys, how="outer", suffixes=(f"_{a}", f"_{b}"))
+    changed = (merged[f"status_{a}"] != merged[f"status_{b}"]) | ~(
+        (merged[f"value_{a}"] == merged[f"value_{b}"])
+        | (merged[f"value_{a}"].isna() & merged[f"value_{b}"].isna())
+    )
+    cols = keys + [f"{c}_{r}" for c in ("value", "status") for r in (a, b)]
+    return merged.loc[changed, cols].reset_index(drop=True)

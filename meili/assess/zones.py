@@ -1,0 +1,59 @@
+"""The units an assessment is about: pilot zones with their tier, members and peer keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from ruamel.yaml import YAML
+from sqlalchemy.orm import Session
+
+from meili.registry.zones import Status, list_zones
+
+GROUPS_FILE = "data/groups.yaml"
+
+
+@dataclass(frozen=True)
+class ZoneUnit:
+    """A zone as the assessment sees it."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    tier: str
+    members: tuple[str, ...]
+    province: str | None  # the province code when all members lie in one province
+    region: str | None  # NBS east / central / west / northeast, when one applies
+
+
+@cache
+def _province_regions() -> dict[str, str]:
+    from importlib import resources
+
+    text = resources.files("meili.assess").joinpath(GROUPS_FILE).read_text("utf-8")
+    data = YAML(typ="safe").load(text)
+    return {p["code"]: p["region"] for p in data["provinces31"]}
+
+
+def zone_units(session: Session) -> list[ZoneUnit]:
+    """Every zone that is not retired, in registry order."""
+    regions = _province_regions()
+    units = []
+    for z in list_zones(session):
+        if z.status == Status.retired:
+            continue
+        members = tuple(m.division_code for m in z.members)
+        provinces = {m[:2] + "0000" for m in members}
+        province = provinces.pop() if len(provinces) == 1 else None
+        units.append(
+            ZoneUnit(
+                code=z.code,
+                name_zh=z.name_zh,
+                name_en=z.name_en,
+                tier=z.tier,
+                members=members,
+                province=province,
+                region=regions.get(province) if province else None,
+            )
+        )
+    return units

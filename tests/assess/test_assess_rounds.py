@@ -1,0 +1,171 @@
+"""Indicator values with lineage, target verdicts, progress and frozen rounds, end to end.
+
+The air numbers are hand-checked: constant hourly values make every HJ 663 statistic equal
+to that constant, and a zone's daily value is the mean of its cities' values.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from meili.assess.rounds import diff_rounds, list_rounds, load_round, run_round
+from meili.config import settings
+from meili.errors import UserError
+from meili.ingest import ingest_paths
+
+SITES = [  # code, city, prefecture, control, pm25
+    ("H1", "杭州", "杭州市", False, 30.0),
+    ("H2", "杭州", "杭州市", True, 100.0),  # 对照点: left out of the city mean
+    ("N1", "宁波", "宁波市", False, 50.0),
+]
+
+
+def _air_lake(year: int) -> None:
+    lake = settings().lake_dir
+    hours = pd.date_range(f"{year}-01-01 01:00", f"{year + 1}-01-01 00:00", freq="h")
+    frames = []
+    for code, _, _, _, pm25 in SITES:
+        frames.append(
+            pd.DataFrame(
+                {
+                    "site_code": code,
+                    "time": hours,
+                    "pm25": pm25,
+                    "pm10": 60.0,
+                    "so2": 8.0,
+                    "no2": 30.0,
+                    "co": 0.7,
+                    "o3": 90.0,
+                    "day": (hours - pd.Timedelta(hours=1)).normalize(),
+                    "batch_id": f"air-{year}",
+                }
+            )
+        )
+    (lake / "air_hourly").mkdir(parents=True, exist_ok=True)
+    pd.concat(frames).to_parquet(lake / "air_hourly" / f"{year}.parquet", index=False)
+    sites = pd.DataFrame(
+        {
+            "site_code": [s[0] for s in SITES],
+            "name": [s[0] for s in SITES],
+            "city": [s[1] for s in SITES],
+            "province": "浙江省",
+            "prefecture": [s[2] for s in SITES],
+            "control": [s[3] for s in SITES],
+        }
+    )
+    (lake / "air_sites").mkdir(parents=True, exist_ok=True)
+    sites.to_parquet(lake / "air_sites" / "sites.parquet", index=False)
+
+
+def _stats(tmp_path: Path, rows: list[tuple[str, int, str, float, str]], name: str) -> None:
+    path = tmp_path / name
+    frame = pd.DataFrame(rows, columns=["area_code", "year", "indicator", "value", "unit"])
+    frame["source"] = "test ledger"
+    frame.to_csv(path, index=False)
+    (result,) = ingest_paths("stats", [path])
+    assert result.ok and result.rows_landed == len(rows), result
+
+
+@pytest.fixture
+def assessed(store: Path, tmp_path: Path) -> dict:
+    _air_lake(2019)
+    _stats(
+        tmp_path,
+        [
+            ("P-330000", 2017, "glc.nev_share_new_vehicles", 20.0, "%"),
+            ("P-330000", 2018, "glc.nev_share_new_vehicles", 30.0, "%"),
+            ("P-330000", 2019, "glc.nev_share_new_vehicles", 40.0, "%"),
+            ("330000", 2019, "sec.tailings_pond_supervision", 100.0, "%"),  # member division
+        ],
+        "stats-2019.csv",
+    )
+    return run_round("t1", 2019, first_year=2017)
+
+
+def test_values_carry_lineage_and_hand_checked_air(assessed: dict) -> None:
+    _, values = load_round("t1", "values")
+    v = values.set_index(["zone", "indicator", "year"])
+    assert v.loc[("C-330100", "env.pm25_annual_mean", 2019), "value"] == pytest.approx(30.0)
+    assert v.loc[("P-330000", "env.pm25_annual_mean", 2019), "value"] == pytest.approx(40.0)
+    row = v.loc[("P-330000", "env.pm25_annual_mean", 2019)]
+    assert row["status"] == "computed" and json.loads(row["batches"]) == ["air-2019"]
+    assert row["framework"] == "meili-default@2025.1" and row["code_version"].startswith("meili")
+    assert "HJ 663" in row["edition"]
+    tail = v.loc[("P-330000", "sec.tailings_pond_supervision", 2019)]
+    assert tail["value"] == 100.0 and tail["note"] == "reported for the member division"
+    assert v.loc[("P-330000", "glc.nev_share_new_vehicles", 2018), "status"] == "reported"
+    missing = v.loc[("P-350000", "glc.nev_share_new_vehicles", 2019)]
+    assert np.isnan(missing["value"]) and missing["status"] == "missing"
+    assert "air-2019" in assessed["input_batches"]
+
+
+def test_verdicts_in_words(assessed: dict) -> None:
+    _, verdicts = load_round("t1", "verdicts")
+    v = verdicts.set_index(["zone", "indicator"])
+    nev = v.loc[("P-330000", "glc.nev_share_new_vehicles")]
+    assert nev["status"] == "not_met" and "40" in nev["reason_zh"] and "45" in nev["reason_en"]
+    assert v.loc[("P-330000", "sec.tailings_pond_supervision"), "status"] == "met"
+    # ≤ 28 with the higher-level task: 30 fails the threshold, so the whole rule fails
+    assert v.loc[("C-330100", "env.pm25_annual_mean"), "status"] == "not_met"
+    assert v.loc[("P-350000", "glc.nev_share_new_vehicles"), "status"] == "not_evaluable"
+
+
+def test_progress_arrow_from_the_series(assessed: dict) -> None:
+    _, progress = load_round("t1", "progress")
+    p = progress.set_index(["zone", "indicator"]).loc[("P-330000", "glc.nev_share_new_vehicles")]
+    # baseline 20 (2017) → 40 (2019): 10 points a year; 45 by 2027 needs (45−20)/10 = 2.5/yr
+    assert p["baseline"] == 20.0 and p["current"] == 40.0
+    assert p["distance_pct"] == pytest.approx(80.0)  # (40 − 20)/(45 − 20)
+
+
+def test_rounds_are_immutable_checked_and_comparable(assessed: dict, tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="immutable"):
+        run_round("t1", 2019)
+    _stats(
+        tmp_path, [("P-330000", 2019, "glc.nev_share_new_vehicles", 46.0, "%")], "stats-2019.csv"
+    )  # a corrected file: new version of the same source
+    run_round("t2", 2019, first_year=2017)
+    changed = diff_rounds("t1", "t2")
+    row = changed[
+        (changed["zone"] == "P-330000") & (changed["indicator"] == "glc.nev_share_new_vehicles")
+    ]
+    assert row["status_t1"].item() == "not_met" and row["status_t2"].item() == "met"
+    assert [r["round"] for r in list_rounds()] == ["t1", "t2"]
+    _, before = load_round("t1", "verdicts")  # the first round still says what it said
+    assert (before["status"] != "").all()
+    path = settings().home / "rounds" / "t1" / "verdicts.parquet"
+    path.write_bytes(path.read_bytes() + b"x")
+    with pytest.raises(UserError, match="changed after publication"):
+        load_round("t1", "verdicts")
+
+
+def test_assess_cli(assessed: dict, capsys) -> None:
+    from meili.cli.main import main
+
+    main(["assess", "zone", "P-330000", "--round", "t1", "--format", "json"])
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["zone"] == "P-330000"
+    rec = {r["indicator"]: r for r in payload["records"]}
+    assert rec["glc.nev_share_new_vehicles"]["status"] == "not_met"
+    main(
+        [
+            "assess",
+            "compare",
+            "--indicator",
+            "env.pm25_annual_mean",
+            "--round",
+            "t1",
+            "--format",
+            "json",
+        ]
+    )
+    table = json.loads(capsys.readouterr().out)["records"]
+    assert {r["unit"] for r in table} >= {"P-330000"}
+    with pytest.raises(SystemExit) as exit_:
+        main(["assess", "zone", "NOPE", "--round", "t1"])
+    assert exit_.value.code == 3
