@@ -30,6 +30,10 @@ GROUPS: list[tuple[str, str | None]] = [
     ("data", "data"),
     ("composite", "composite"),
     ("air", "air"),
+    ("assess", "assess"),
+    ("water", "water"),
+    ("noise", "noise"),
+    ("carbon", "carbon"),
     ("serve", None),
 ]
 
