@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-import pandas as pd
 import typer
 
 from meili.assess.rounds import diff_rounds, list_rounds, load_round, run_round
-from meili.cli.common import OutOption, ResultFormat, ResultFormatOption, write_results
+from meili.cli.common import (
+    OutOption,
+    ResultFormat,
+    ResultFormatOption,
+    records,
+    write_results,
+)
 from meili.errors import NotFoundError, UserError
 
 app = typer.Typer(
@@ -20,10 +25,6 @@ app = typer.Typer(
 )
 
 RoundOpt = Annotated[str, typer.Option("--round", help="Round name, e.g. 2027-mid. 评估轮次")]
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 @app.command("run")
@@ -76,7 +77,7 @@ def zone_cmd(
     cols = ["indicator", "value", "unit", "binding", f"target_{lang}", "status", f"reason_{lang}"]
     cols += [c for c in ("arrow", "distance_pct", "warning") if c in rows]
     write_results(
-        _records(rows[cols]),
+        records(rows[cols]),
         fmt,
         out,
         {"zone": zone, "round": round_name, "year": meta["year"]},
@@ -105,7 +106,7 @@ def compare_cmd(
     if unranked:
         rows = rows.drop(columns=[c for c in ("rank", "percentile") if c in rows])
     write_results(
-        _records(rows),
+        records(rows),
         fmt,
         out,
         {"indicator": indicator, "round": round_name, "year": meta["year"]},
@@ -124,6 +125,4 @@ def diff_cmd(
     if a == b:
         raise UserError("give two different rounds")
     rows = diff_rounds(a, b)
-    write_results(
-        _records(rows), fmt, out, {"from": a, "to": b, "changed": len(rows)}, sheet="diff"
-    )
+    write_results(records(rows), fmt, out, {"from": a, "to": b, "changed": len(rows)}, sheet="diff")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+import sys
+from collections.abc import Iterator, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -59,11 +61,14 @@ def write_results(
     sheet: str = "results",
     columns: Sequence[str] | None = None,
 ) -> None:
-    """Print records, or write them to ``out``; xlsx gets the records and a ``meta`` sheet."""
+    """Print records, or write them to ``out``; xlsx gets the records and a ``meta`` sheet.
+
+    ``columns`` chooses what a table shows; csv, json and xlsx carry every field.
+    """
     if fmt is ResultFormat.xlsx:
         if out is None:
             raise UserError("--format xlsx needs --out FILE.xlsx", Location(column="--out"))
-        frame = pd.DataFrame(list(records), columns=list(columns) if columns else None)
+        frame = pd.DataFrame(list(records))
         for col in frame.columns:
             if frame[col].map(lambda v: isinstance(v, dict | list)).any():
                 frame[col] = frame[col].map(lambda v: "" if v is None else str(v))
@@ -75,9 +80,36 @@ def write_results(
         typer.echo(f"wrote {len(frame)} rows to {out}")
         return
     json_meta = meta if fmt is ResultFormat.json else None
-    text = render(records, Format(fmt.value), columns=columns, meta=json_meta)
+    cols = columns if fmt is ResultFormat.table else None
+    text = render(records, Format(fmt.value), columns=cols, meta=json_meta)
     if out is not None:
         out.write_text(text + "\n", encoding="utf-8")
         typer.echo(f"wrote {len(records)} rows to {out}")
         return
     typer.echo(text)
+
+
+@contextlib.contextmanager
+def progress(label: str) -> Iterator[None]:
+    """A transient rich spinner on stderr while something slow runs (only on a terminal)."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as prog:
+        prog.add_task(label, total=None)
+        yield
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Plain records of a frame (NA → None, numpy scalars → Python)."""
+    clean = frame.astype(object).where(frame.notna(), None)
+    return clean.to_dict("records")

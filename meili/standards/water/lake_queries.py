@@ -1,0 +1,287 @@
+"""Surface-water assessment over the lake (DuckDB): period means, section classes, group status,
+change between periods and CWQI ranking — the I/O edge of :mod:`meili.standards.water`.
+
+Methods: 环办〔2011〕22号 (period means first, then classify; class shares; < 5 sections →
+mean of sections; ΔG − ΔD change) and 环办监测〔2017〕51号 (CWQI), against GB 3838-2002 Table 1
+(standards.md §5–§7). Aggregation runs in DuckDB; classification uses the pure functions.
+
+``source`` is a DuckDB connection holding a ``water_samples`` view (``meili.lake.store.connect()``)
+or a pandas frame with the same columns. Periods are ``start ≤ time < end``; an ``end`` given as
+a date (no time of day) includes that whole day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from meili.errors import UserError
+from meili.standards.water.cwqi import city_cwqi, cwqi_change, cwqi_rank
+from meili.standards.water.evaluation2011 import classify, quality_grade
+from meili.standards.water.gb3838 import TABLE1
+from meili.standards.water.groups2011 import change_by_shares, group_status
+from meili.standards.water.names import waterbody_from_name
+
+STANDARD: Final = "GB 3838-2002; 环办〔2011〕22号"
+CWQI_STANDARD: Final = "环办监测〔2017〕51号; GB 3838-2002"
+UNKNOWN: Final = "(未知)"
+Source = duckdb.DuckDBPyConnection | pd.DataFrame
+GroupBy = Literal["province", "basin", "city"]
+
+
+@dataclass(frozen=True)
+class PeriodAssessment:
+    """Sections (one row each: period means, class, grade) and groups (shares, status)."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    by: str
+    sections: pd.DataFrame
+    groups: pd.DataFrame
+
+
+def period_bounds(start: object, end: object) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """``[start, end)`` timestamps; a date-only ``end`` is moved to the next midnight."""
+    try:
+        s, e = pd.Timestamp(start), pd.Timestamp(end)
+    except (TypeError, ValueError):
+        raise UserError(f"invalid period {start!r} – {end!r} (use YYYY-MM-DD)") from None
+    if e == e.normalize():
+        e = e + pd.Timedelta(days=1)
+    if e <= s:
+        raise UserError(f"empty period: {start} is not before {end}")
+    return s, e
+
+
+def _connection(source: Source) -> duckdb.DuckDBPyConnection:
+    if isinstance(source, pd.DataFrame):
+        con = duckdb.connect()
+        con.register("water_samples", source)
+        return con
+    return source
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    return {r[0] for r in rows}
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+
+
+def section_means(
+    source: Source,
+    start: object,
+    end: object,
+    *,
+    province: str | None = None,
+    basin: str | None = None,
+    section: str | None = None,
+) -> pd.DataFrame:
+    """Arithmetic period mean of each GB 3838 item per section (环办〔2011〕22号 数据统计).
+
+    One row per (province, section) with ``basin``, ``n_samples``, the item means, ``waterbody``
+    (river/lake) and ``waterbody_source`` (``register`` or ``name``). Empty frame if no sample.
+    """
+    con = _connection(source)
+    if "water_samples" not in _tables(con):
+        raise UserError("the lake has no water_samples; run `meili ingest water-samples FILE`")
+    cols = _columns(con, "water_samples")
+    items = [c for c in TABLE1 if c in cols]
+    s, e = period_bounds(start, end)
+    where, params = ["time >= ?", "time < ?"], [s.to_pydatetime(), e.to_pydatetime()]
+    for name, value in (("province", province), ("basin", basin), ("section", section)):
+        if value is not None:
+            if name not in cols:
+                raise UserError(f"water_samples has no {name} column")
+            where.append(f"{name} = ?")
+            params.append(value)
+    means = ", ".join(f'avg("{c}") AS "{c}"' for c in items)
+    basin_sql = "any_value(basin)" if "basin" in cols else "NULL"
+    prov_sql = "province" if "province" in cols else "NULL"
+    sql = (
+        f"SELECT {prov_sql} AS province, section, {basin_sql} AS basin, count(*) AS n_samples, "
+        f"{means} FROM water_samples WHERE {' AND '.join(where)} "
+        "GROUP BY ALL ORDER BY province, section"
+    )
+    frame = con.execute(sql, params).df()
+    for c in items:
+        frame[c] = frame[c].astype(float)
+    wb, src = waterbody_of(con, frame)
+    frame["waterbody"] = wb
+    frame["waterbody_source"] = src
+    return frame
+
+
+def waterbody_of(
+    con: duckdb.DuckDBPyConnection | None, frame: pd.DataFrame
+) -> tuple[pd.Series, pd.Series]:
+    """River/lake per row, and where it came from: the section register, else the name.
+
+    The register is the lake's ``water_sections`` with a ``waterbody_type`` column, matched on
+    (province, section) and then on section alone; other rows use :func:`waterbody_from_name`.
+    """
+    guess = waterbody_from_name(frame["section"])
+    out = pd.Series(pd.NA, index=frame.index, dtype="object")
+    if con is not None and "water_sections" in _tables(con):
+        cols = _columns(con, "water_sections")
+        if "waterbody_type" in cols:
+            prov = "province" if "province" in cols else "NULL AS province"
+            reg = con.execute(
+                f"SELECT {prov}, section, waterbody_type FROM water_sections "
+                "WHERE waterbody_type IS NOT NULL"
+            ).df()
+            out = _match_register(frame, reg)
+    known = out.notna()
+    wb = pd.Series(np.where(known, out, guess), index=frame.index, dtype="object")
+    src = pd.Series(np.where(known, "register", "name"), index=frame.index, dtype="object")
+    return wb, src
+
+
+def _match_register(frame: pd.DataFrame, reg: pd.DataFrame) -> pd.Series:
+    left = frame[["section"]].assign(
+        province=frame.get("province", pd.NA), _pos=np.arange(len(frame))
+    )
+    by_both = reg.drop_duplicates(["province", "section"]).rename(
+        columns={"waterbody_type": "_both"}
+    )
+    one = reg.groupby("section")["waterbody_type"].agg(
+        lambda s: s.iloc[0] if s.nunique() == 1 else None
+    )
+    m = left.merge(by_both, on=["province", "section"], how="left").sort_values("_pos")
+    both = pd.Series(m["_both"].to_numpy(), index=frame.index)
+    alone = frame["section"].map(one)
+    return both.where(both.notna(), alone)
+
+
+def assess_period(
+    source: Source,
+    start: object,
+    end: object,
+    *,
+    by: GroupBy = "basin",
+    province: str | None = None,
+    basin: str | None = None,
+    section: str | None = None,
+) -> PeriodAssessment:
+    """Section classes from period means and the status of each group (province or basin).
+
+    环办〔2011〕22号: mean first, then the single-factor class (GB 3838-2002); per group the
+    Ⅰ–Ⅲ (优良) and 劣Ⅴ shares and the status by the class-share method, or, for fewer than
+    5 sections, by the class of the mean of the sections. Raises :class:`UserError` when the
+    period holds no sample.
+    """
+    sections = section_means(source, start, end, province=province, basin=basin, section=section)
+    if sections.empty:
+        raise UserError(f"no water samples between {start} and {end}")
+    if by not in sections.columns:
+        raise UserError(f"cannot group by {by!r} (water_samples has no such column)")
+    sections[by] = sections[by].fillna(UNKNOWN)
+    wb = sections["waterbody"]
+    sections["class"] = classify(sections, wb)
+    sections["grade"] = quality_grade(sections["class"])
+    groups = group_status(sections, by, wb).reset_index()
+    s, e = period_bounds(start, end)
+    return PeriodAssessment(s, e, by, sections, groups)
+
+
+def compare_groups(now: pd.DataFrame, before: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Add ΔG, ΔD, ΔG − ΔD and the verdict (环办〔2011〕22号 水质变化趋势) to ``now``'s groups."""
+    prev = before.set_index(by)[["share_I_III", "share_worse_V"]]
+    cur = now.set_index(by)
+    prev = prev.reindex(cur.index)
+    change = change_by_shares(
+        prev["share_I_III"], prev["share_worse_V"], cur["share_I_III"], cur["share_worse_V"]
+    )
+    out = cur.assign(
+        share_I_III_before=prev["share_I_III"].to_numpy(),
+        share_worse_V_before=prev["share_worse_V"].to_numpy(),
+        delta_g=change["delta_g"].to_numpy(),
+        delta_d=change["delta_d"].to_numpy(),
+        score=change["score"].to_numpy(),
+        change=change["change"].to_numpy(),
+    )
+    return out.reset_index()
+
+
+def cwqi_by_group(
+    source: Source,
+    start: object,
+    end: object,
+    *,
+    by: GroupBy = "province",
+    compare: tuple[object, object] | None = None,
+) -> pd.DataFrame:
+    """CWQI per group, rank (ascending, ties share the best rank) and ΔCWQI % vs ``compare``.
+
+    环办监测〔2017〕51号: period means per section, Σ CWQI(i) over the routine items, river and
+    lake parts weighted by section counts. ``by="city"`` needs a ``city`` column in the lake's
+    ``water_sections`` register.
+    """
+    now = _cwqi(source, start, end, by)
+    if compare is not None:
+        base = _cwqi(source, compare[0], compare[1], by).set_index(by)["cwqi"]
+        now["cwqi_base"] = now[by].map(base)
+        now["cwqi_change_pct"] = cwqi_change(now["cwqi"], now["cwqi_base"]).to_numpy()
+    return now
+
+
+def _cwqi(source: Source, start: object, end: object, by: str) -> pd.DataFrame:
+    sections = section_means(source, start, end)
+    if sections.empty:
+        raise UserError(f"no water samples between {start} and {end}")
+    if by == "city":
+        sections["city"] = _register_city(_connection(source), sections)
+    elif by not in sections.columns:
+        raise UserError(f"cannot rank by {by!r} (use province or city)")
+    sections[by] = sections[by].fillna(UNKNOWN)
+    out = city_cwqi(sections, by, sections["waterbody"]).reset_index()
+    out["rank"] = cwqi_rank(out["cwqi"]).to_numpy()
+    return out.sort_values(["rank", by], na_position="last").reset_index(drop=True)
+
+
+def _register_city(con: duckdb.DuckDBPyConnection, sections: pd.DataFrame) -> pd.Series:
+    if "water_sections" not in _tables(con) or "city" not in _columns(con, "water_sections"):
+        raise UserError(
+            "ranking by city needs the section register with a city column "
+            "(`meili ingest water-sections FILE`)"
+        )
+    reg = con.execute("SELECT province, section, city FROM water_sections").df()
+    m = sections[["province", "section"]].merge(
+        reg.drop_duplicates(["province", "section"]), on=["province", "section"], how="left"
+    )
+    return pd.Series(m["city"].to_numpy(), index=sections.index)
+
+
+def demo_summary() -> list[dict[str, object]]:
+    """Province status of the bundled CNEMC water sample (Beijing, Tianjin, Hebei, April 2021).
+
+    Reads the lake's ``water_samples`` when present, else the bundled file directly (records the
+    source marks 维护 are left out, as ingest does). Records: province, n_sections, 优良 and 劣Ⅴ
+    shares (%), status, method, standard.
+    """
+    from meili.lake.store import connect
+
+    con = connect()
+    source: Source = con if "water_samples" in _tables(con) else _demo_frame()
+    result = assess_period(source, "2021-04-01", "2021-04-30", by="province")
+    cols = ["province", "n_sections", "share_I_III", "share_worse_V", "status", "method"]
+    recs = result.groups[cols].to_dict("records")
+    return [{**r, "standard": STANDARD} for r in recs]
+
+
+def _demo_frame() -> pd.DataFrame:
+    from meili.ingest.adapters import choose
+    from meili.ingest.demo import demo_dir
+    from meili.ingest.loaded import Loaded
+    from meili.ingest.readers import open_source
+
+    loaded = Loaded(open_source(demo_dir() / "cnemc_surface_water_4hourly_2021-04_jjj.csv"))
+    choice = choose(loaded, "water-samples")
+    frame = choice.extract(loaded, choice.kind).frame
+    return frame[frame["site_status"].fillna("") != "维护"].reset_index(drop=True)
