@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 
@@ -79,6 +80,7 @@ def demo(
         Format.table,
         columns=["file", "kind", "status", "rows_read", "rows_landed", "rows_quarantined"],
     )
+    _engines_demo()
     typer.echo("")
     typer.echo(
         "Try 试一试:  meili zones list  |  meili regions find 河源  |  "
@@ -90,6 +92,25 @@ def demo(
         run_server("127.0.0.1", port)
     else:
         typer.echo(f"Portal 门户:  meili serve   → http://127.0.0.1:{port}/  (API docs /docs)")
+
+
+def _engines_demo() -> None:
+    """A first look at the engines on the bundled samples (air, surface water)."""
+    from meili.engine.air_period import Selection, period, records
+    from meili.standards.water.lake_queries import demo_summary
+
+    with Console(stderr=True).status("HJ 663 air statistics of the 168 key cities…"):
+        air = period("2019-01-01", "2019-01-03", Selection(group="168"))
+    air = air[air["rank"].notna()]
+    cols = ["rank", "city_name", "composite_index", "main_pollutant", "pm25", "good_days"]
+    typer.echo(
+        "\n  Air 空气质量, 2019-01-01…03, 168 key cities 重点城市 (HJ 663 / HJ 633-2012; "
+        "3 days only, not an official ranking 仅为演示): cleanest and most polluted"
+    )
+    shown = pd.concat([air.head(5), air.tail(5)])
+    emit(records(shown, cols), Format.table, columns=cols)
+    typer.echo("\n  Surface water 地表水, April 2021 (GB 3838-2002, 环办〔2011〕22号):")
+    emit(demo_summary(), Format.table)
 
 
 def status() -> None:

@@ -259,29 +259,17 @@ def _register_city(con: duckdb.DuckDBPyConnection, sections: pd.DataFrame) -> pd
 
 
 def demo_summary() -> list[dict[str, object]]:
-    """Province status of the bundled CNEMC water sample (Beijing, Tianjin, Hebei, April 2021).
+    """Province status of the demo water sample (Beijing, Tianjin, Hebei, April 2021).
 
-    Reads the lake's ``water_samples`` when present, else the bundled file directly (records the
-    source marks 维护 are left out, as ingest does). Records: province, n_sections, 优良 and 劣Ⅴ
-    shares (%), status, method, standard.
+    Reads the lake's ``water_samples`` (landed by ``meili demo``); empty when it has none.
+    Records: province, n_sections, 优良 and 劣Ⅴ shares (%), status, method, standard.
     """
     from meili.lake.store import connect
 
     con = connect()
-    source: Source = con if "water_samples" in _tables(con) else _demo_frame()
-    result = assess_period(source, "2021-04-01", "2021-04-30", by="province")
+    if "water_samples" not in _tables(con):
+        return []
+    result = assess_period(con, "2021-04-01", "2021-04-30", by="province")
     cols = ["province", "n_sections", "share_I_III", "share_worse_V", "status", "method"]
-    recs = result.groups[cols].to_dict("records")
-    return [{**r, "standard": STANDARD} for r in recs]
-
-
-def _demo_frame() -> pd.DataFrame:
-    from meili.ingest.adapters import choose
-    from meili.ingest.demo import demo_dir
-    from meili.ingest.loaded import Loaded
-    from meili.ingest.readers import open_source
-
-    loaded = Loaded(open_source(demo_dir() / "cnemc_surface_water_4hourly_2021-04_jjj.csv"))
-    choice = choose(loaded, "water-samples")
-    frame = choice.extract(loaded, choice.kind).frame
-    return frame[frame["site_status"].fillna("") != "维护"].reset_index(drop=True)
+    groups = result.groups[cols].round({"share_I_III": 1, "share_worse_V": 1})
+    return [{**r, "standard": STANDARD} for r in groups.to_dict("records")]
