@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from meili import __version__
@@ -141,10 +142,10 @@ def indicator_values(
         merged["batches"] = merged["batches"].map(
             lambda b: json.dumps(sorted(set(b))) if isinstance(b, list) else "[]"
         )
-        frames.append(merged[VALUE_COLUMNS])
+        merged = merged[VALUE_COLUMNS].astype(object)
+        merged["year"] = merged["year"].astype(np.int64)
+        merged["value"] = pd.to_numeric(merged["value"], errors="coerce").astype(np.float64)
+        frames.append(merged)
     if not frames:
         return pd.DataFrame(columns=VALUE_COLUMNS)
-    out = pd.concat(frames, ignore_index=True)
-    out["year"] = out["year"].astype(int)
-    out["value"] = pd.to_numeric(out["value"], errors="coerce")
-    return out
+    return pd.concat(frames, ignore_index=True)

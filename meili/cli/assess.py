@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from meili.assess.rounds import diff_rounds, list_rounds, load_round, run_round
+from meili.cli.assess_index import register_index
 from meili.cli.common import (
     OutOption,
     ResultFormat,
@@ -126,3 +127,6 @@ def diff_cmd(
         raise UserError("give two different rounds")
     rows = diff_rounds(a, b)
     write_results(records(rows), fmt, out, {"from": a, "to": b, "changed": len(rows)}, sheet="diff")
+
+
+register_index(app)
