@@ -25,7 +25,12 @@ FloatArray = npt.NDArray[np.float64]
 def to_fixed(values: FloatArray) -> IntArray:
     """Finite values in [0, MAX_FIXED] → int64 units of 1e-9; others → 0 (mask them first)."""
     ok = np.isfinite(values) & (values >= 0) & (values <= MAX_FIXED)
-    return np.rint(np.where(ok, values, 0.0) * SCALE).astype(np.int64)
+    scaled = np.multiply(values, SCALE)
+    np.rint(scaled, out=scaled)
+    with np.errstate(invalid="ignore", over="ignore"):
+        fixed = scaled.astype(np.int64)  # NaN/inf/huge give garbage here, zeroed just below
+    fixed[~ok] = 0
+    return fixed
 
 
 def round_half_even(fixed: IntArray, step: float | IntArray) -> IntArray:

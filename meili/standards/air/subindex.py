@@ -31,6 +31,10 @@ class AboveTableError(ValueError):
 
 
 def _as_float(concentrations: object) -> tuple[np.ndarray, pd.Index | None]:
+    raw = concentrations.to_numpy() if isinstance(concentrations, pd.Series) else concentrations
+    index = concentrations.index if isinstance(concentrations, pd.Series) else None
+    if isinstance(raw, np.ndarray) and raw.dtype.kind in "fiu":  # fast path: plain numbers
+        return np.asarray(raw, dtype=np.float64).reshape(-1), index
     if isinstance(concentrations, pd.Series):
         values = pd.to_numeric(concentrations, errors="coerce").astype("Float64")
         return values.to_numpy(dtype=np.float64, na_value=np.nan), concentrations.index
@@ -55,7 +59,11 @@ def iaqi_values(
         fixed = round_half_even(fixed, ROUNDING_STEP_2026[item])
     over = huge | (valid & (fixed > bps[-1]))
 
-    seg = np.clip(np.searchsorted(bps, fixed, side="left"), 1, len(bps) - 1)
+    # segment k such that bps[k-1] < c ≤ bps[k] (c ≤ bps[0] → 1, c > bps[-1] → last): one
+    # comparison per breakpoint is faster than searchsorted on these 6–8 row tables
+    seg = np.ones(fixed.shape, dtype=np.intp)
+    for b in bps[1:-1]:
+        seg += fixed > b
     lo, hi = bps[seg - 1], bps[seg]
     num = (rows[seg] - rows[seg - 1]) * (np.minimum(fixed, hi) - lo)
     result = rows[seg - 1] + ceil_div(num, hi - lo)  # HJ 633 formula (1), ceiling
