@@ -42,6 +42,65 @@ def _as_float(concentrations: object) -> tuple[np.ndarray, pd.Index | None]:
     return values.astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan), None
 
 
+def _segments(c: np.ndarray, bps: np.ndarray) -> np.ndarray:
+    """Segment k with bps[k-1] < c ≤ bps[k] (c ≤ bps[0] → 1, c > bps[-1] → last).
+
+    One comparison per breakpoint: faster than searchsorted on these 6–8 row tables.
+    """
+    seg = np.ones(c.shape, dtype=np.intp)
+    for b in bps[1:-1]:
+        seg += c > b
+    return seg
+
+
+def _exact(item: str, values: np.ndarray, ed: str) -> tuple[np.ndarray, np.ndarray]:
+    """(IAQI, above-table mask) in exact int64 fixed point (see ``fixedpoint``)."""
+    bps = np.asarray(BREAKPOINTS[ed][TABLE_OF.get(item, item)], dtype=np.int64) * SCALE
+    rows = np.asarray(IAQI_ROWS[: len(bps)], dtype=np.int64)
+    valid = np.isfinite(values) & (values >= 0)
+    huge = valid & (values > 1e6)
+    fixed = to_fixed(values)
+    if ed == "2026":  # HJ 633-2026 §4.2.2: GB/T 8170 rounding before the IAQI
+        fixed = round_half_even(fixed, ROUNDING_STEP_2026[item])
+    over = huge | (valid & (fixed > bps[-1]))
+    seg = _segments(fixed, bps)
+    lo, hi = bps[seg - 1], bps[seg]
+    num = (rows[seg] - rows[seg - 1]) * (np.minimum(fixed, hi) - lo)
+    return rows[seg - 1] + ceil_div(num, hi - lo), over  # HJ 633 formula (1), ceiling
+
+
+#: A float result this close to an integer (or a 2026 rounding this close to a tie, or a
+#: concentration this close to the last breakpoint) is recomputed exactly.
+_NEAR = 1e-6
+
+
+def _fast(
+    item: str, values: np.ndarray, ed: str, valid: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(IAQI, above-table mask, needs-exact mask) in float arithmetic.
+
+    Formula (1) in floats is exact except where the quotient is (nearly) an integer, the
+    ceiling then being sensitive to rounding error, or where the input sits on a decimal
+    tie or on the last breakpoint; those values are flagged for :func:`_exact`.
+    """
+    bps = np.asarray(BREAKPOINTS[ed][TABLE_OF.get(item, item)], dtype=np.float64)
+    rows = np.asarray(IAQI_ROWS[: len(bps)], dtype=np.float64)
+    c = np.where(valid, values, 0.0)
+    unsure = np.zeros(c.shape, dtype=bool)
+    if ed == "2026":  # GB/T 8170: numpy's rint rounds half to even
+        step = ROUNDING_STEP_2026[item]
+        r = c / step
+        unsure |= np.abs(r - np.floor(r) - 0.5) < _NEAR
+        c = np.rint(r) * step
+    over = valid & (c > bps[-1])
+    unsure |= np.abs(c - bps[-1]) < _NEAR
+    seg = _segments(c, bps)
+    lo, hi, rlo = bps[seg - 1], bps[seg], rows[seg - 1]
+    x = rlo + (rows[seg] - rlo) * (np.minimum(c, hi) - lo) / (hi - lo)
+    unsure |= np.abs(x - np.rint(x)) < _NEAR
+    return np.ceil(x).astype(np.int64), over, unsure & valid
+
+
 def iaqi_values(
     item: str, values: np.ndarray, edition: str, above_table: AboveTable = "missing"
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -49,24 +108,13 @@ def iaqi_values(
     if item not in ITEMS:
         raise ValueError(f"unknown item {item!r}; use one of {', '.join(ITEMS)}")
     ed = normalise_edition(edition)
-    bps = np.asarray(BREAKPOINTS[ed][TABLE_OF.get(item, item)], dtype=np.int64) * SCALE
-    rows = np.asarray(IAQI_ROWS[: len(bps)], dtype=np.int64)
-
+    last = BREAKPOINTS[ed][TABLE_OF.get(item, item)][-1]
     valid = np.isfinite(values) & (values >= 0)
-    huge = valid & (values > 1e6)
-    fixed = to_fixed(values)
-    if ed == "2026":  # HJ 633-2026 §4.2.2: GB/T 8170 rounding before the IAQI
-        fixed = round_half_even(fixed, ROUNDING_STEP_2026[item])
-    over = huge | (valid & (fixed > bps[-1]))
-
-    # segment k such that bps[k-1] < c ≤ bps[k] (c ≤ bps[0] → 1, c > bps[-1] → last): one
-    # comparison per breakpoint is faster than searchsorted on these 6–8 row tables
-    seg = np.ones(fixed.shape, dtype=np.intp)
-    for b in bps[1:-1]:
-        seg += fixed > b
-    lo, hi = bps[seg - 1], bps[seg]
-    num = (rows[seg] - rows[seg - 1]) * (np.minimum(fixed, hi) - lo)
-    result = rows[seg - 1] + ceil_div(num, hi - lo)  # HJ 633 formula (1), ceiling
+    result, over, unsure = _fast(item, values, ed, valid)
+    over |= valid & (values > 1e6)
+    if unsure.any():
+        idx = np.flatnonzero(unsure)
+        result[idx], over[idx] = _exact(item, values[idx], ed)
     missing = ~valid
 
     if item in CAP_2026 and ed == "2026":
@@ -75,7 +123,7 @@ def iaqi_values(
         missing = missing | over
     elif over.any():
         if above_table == "raise":
-            raise AboveTableError(f"{item} above the HJ 633-{ed} table ({bps[-1] // SCALE})")
+            raise AboveTableError(f"{item} above the HJ 633-{ed} table ({last})")
         if above_table == "cap":
             result = np.where(over, IAQI_ROWS[-1], result)
         elif above_table == "missing":

@@ -7,11 +7,13 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from meili.standards.air import BREAKPOINTS, aqi, iaqi, level_of
 from meili.standards.air.hj633_tables import IAQI_ROWS
+from meili.standards.air.hj633_tables import ITEMS as ALL_ITEMS
 
 ITEMS = list(BREAKPOINTS["2012"])
 editions = st.sampled_from(["2012", "2026"])
@@ -63,3 +65,30 @@ def test_level_consistent_with_aqi(values: list[float], edition: str) -> None:
         assert lv == 1 + sum(a > b for b in bounds)
     assert (level_of(out["AQI"])["level"].to_numpy() == out["level"].to_numpy()).all()
     assert (out["primary"].isna() == (out["AQI"] <= 50)).all()
+
+
+@pytest.mark.parametrize("edition", ["2012", "2026"])
+@pytest.mark.parametrize("item", ALL_ITEMS)
+def test_float_path_equals_exact_fixed_point(item: str, edition: str) -> None:
+    """The fast float path flags every value whose ceiling it could get wrong."""
+    from meili.standards.air.hj633_tables import BREAKPOINTS, TABLE_OF
+    from meili.standards.air.subindex import _exact, iaqi_values
+
+    rng = np.random.default_rng(7)
+    bps = np.asarray(BREAKPOINTS[edition][TABLE_OF.get(item, item)], dtype=float)
+    top = bps[-1]
+    values = np.concatenate(
+        [
+            rng.uniform(0, top * 1.05, 200_000),
+            np.round(rng.uniform(0, top, 50_000), 1),  # one-decimal data, many ties
+            np.round(rng.uniform(0, top, 50_000), 2),
+            np.arange(0, int(top) + 2, dtype=float),  # every integer, breakpoints included
+            np.repeat(bps, 3) + np.tile([-1e-9, 0.0, 1e-9], len(bps)),
+            (np.arange(0, int(top) * 10 + 10) + 0.5) / 10,  # 2026 rounding ties (CO: 0.05)
+        ]
+    )
+    values = values[values >= 0]
+    got, missing = iaqi_values(item, values, edition, above_table="cap")
+    want, over = _exact(item, values, edition)
+    ok = ~missing & ~over
+    assert np.array_equal(got[ok], want[ok])
