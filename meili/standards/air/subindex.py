@@ -95,8 +95,11 @@ def _fast(
     over = valid & (c > bps[-1])
     unsure |= np.abs(c - bps[-1]) < _NEAR
     seg = _segments(c, bps)
-    lo, hi, rlo = bps[seg - 1], bps[seg], rows[seg - 1]
-    x = rlo + (rows[seg] - rlo) * (np.minimum(c, hi) - lo) / (hi - lo)
+    slope = np.empty_like(bps)  # per segment: (I_hi − I_lo)/(BP_hi − BP_lo)
+    slope[1:] = np.diff(rows) / np.diff(bps)
+    slope[0] = 0.0
+    # values above the table get a meaningless x here; the caller replaces or masks them
+    x = rows.take(seg - 1) + slope.take(seg) * (c - bps.take(seg - 1))
     unsure |= np.abs(x - np.rint(x)) < _NEAR
     return np.ceil(x).astype(np.int64), over, unsure & valid
 
