@@ -25,7 +25,7 @@ from meili.assess.compare import compare
 from meili.assess.progress import assess_progress
 from meili.assess.targets import evaluate_targets
 from meili.assess.values import indicator_values
-from meili.assess.zones import zone_units
+from meili.assess.zones import NATIONAL_GROUPS, national_units, zone_units
 from meili.config import settings
 from meili.db.session import session
 from meili.errors import NotFoundError, UserError
@@ -81,19 +81,56 @@ def _progress(values: pd.DataFrame, fw: Framework, target_year: int) -> pd.DataF
     )
 
 
-def _comparison(values: pd.DataFrame, fw: Framework, year: int, zones) -> pd.DataFrame:
-    tiers = {z.code: z.tier for z in zones}
-    now = values[(values["year"] == year) & values["value"].notna()].copy()
-    now["tier"] = now["zone"].map(tiers)
+def _comparison(
+    values: pd.DataFrame, national: pd.DataFrame, fw: Framework, year: int, zones
+) -> pd.DataFrame:
+    """Each zone's rank, percentile, band and 全国前列 on every up/down indicator.
+
+    A zone of one province, city or county is placed among all units of that kind in the
+    country (``national``: 31 provinces, 337 cities, all counties); other zones (regions,
+    multi-member zones) among the zones of their tier.
+    """
     dirs = {i.code: i.direction for i in fw.indicators if i.direction in ("up", "down")}
+    now = values[(values["year"] == year) & values["value"].notna()]
     now = now[now["indicator"].isin(dirs)]
+    nat = national[national["value"].notna() & national["indicator"].isin(dirs)]
     frames = []
-    for tier, grp in now.groupby("tier"):  # zones are compared with zones of the same tier
-        units = grp[["zone", "indicator", "value"]].rename(columns={"zone": "unit"})
-        table = compare(units, dirs).table
-        table["tier"] = tier
-        frames.append(table)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    for tier, grp in (
+        pd.DataFrame({"zone": [z.code for z in zones]})
+        .assign(
+            tier=[z.tier for z in zones],
+            member=[z.members[0] if len(z.members) == 1 else None for z in zones],
+        )
+        .groupby("tier")
+    ):
+        pool = nat[nat["tier"] == tier][["zone", "indicator", "value"]]
+        member_of = dict(zip(grp["zone"], grp["member"], strict=True))
+        single = grp[grp["member"].isin(set(pool["zone"]) | set(member_of.values()) - {None})]
+        if tier in NATIONAL_GROUPS or tier == "county":
+            # the zone's own value stands for its member division in the national pool
+            own = now[now["zone"].isin(set(single["zone"]))][["zone", "indicator", "value"]]
+            own = own.assign(zone=own["zone"].map(member_of))
+            pool = pd.concat([own, pool]).drop_duplicates(["zone", "indicator"], keep="first")
+        else:
+            single = single.iloc[:0]
+        if len(single):
+            units = pool.rename(columns={"zone": "unit"})
+            table = compare(units, dirs).table
+            table = table.merge(single.rename(columns={"member": "unit"}), on="unit")
+            table["comparison"] = f"national:{NATIONAL_GROUPS.get(tier, tier)}"
+            frames.append(table.drop(columns=["unit"]))
+        rest = now[now["zone"].isin(set(grp["zone"]) - set(single["zone"]))]
+        if len(rest):
+            units = rest[["zone", "indicator", "value"]].rename(columns={"zone": "unit"})
+            table = compare(units, dirs).table.rename(columns={"unit": "zone"})
+            table["tier"] = tier
+            table["comparison"] = f"zones:{tier}"
+            frames.append(table)
+    if not frames:
+        return pd.DataFrame()
+    out = pd.concat(frames, ignore_index=True)
+    first = ["zone", "tier", "indicator", "value", "rank", "n", "percentile", "comparison"]
+    return out[[*first, *[c for c in out.columns if c not in first]]]
 
 
 def _sha(path: Path) -> str:
@@ -118,14 +155,18 @@ def run_round(
     with session() as s:
         fw = get_framework(s, version=framework_version)
         zones = zone_units(s)
+        tiers = {z.tier for z in zones if len(z.members) == 1}
+        national_set = [u for t in sorted(tiers) for u in national_units(s, t)]
     version = lake_version()
     con = connect(as_of=version)
     values = indicator_values(con, fw, zones, years)
+    national = indicator_values(con, fw, national_set, [year])
+    national["tier"] = national["zone"].map({u.code: u.tier for u in national_set})
     results = {
         "values": values,
         "verdicts": evaluate_targets(values, fw, zones, year),
         "progress": _progress(values, fw, target_year),
-        "comparison": _comparison(values, fw, year, zones),
+        "comparison": _comparison(values, national, fw, year, zones),
     }
     tmp = rounds_dir() / f".tmp-{name}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()

@@ -57,3 +57,43 @@ def zone_units(session: Session) -> list[ZoneUnit]:
             )
         )
     return units
+
+
+#: The national comparison set of each tier: (group name, kind of unit).
+NATIONAL_GROUPS = {"province": "provinces31", "city": "cities337"}
+
+
+def national_units(session: Session, tier: str) -> list[ZoneUnit]:
+    """Every unit of a tier's kind in the country, as one-member pseudo-zones.
+
+    Provinces: the 31 mainland provinces; cities: the 337 prefecture-level-and-above cities;
+    counties: every current county-level division. Regions have no national set.
+    """
+    from sqlalchemy import select
+
+    from meili.assess.compare import group_members
+    from meili.db.models import Division
+
+    regions = _province_regions()
+    if tier in NATIONAL_GROUPS:
+        rows = group_members(NATIONAL_GROUPS[tier])[["code", "name"]].itertuples(index=False)
+        pairs = [(str(code), str(name)) for code, name in rows]
+    elif tier == "county":
+        q = select(Division.code, Division.name).where(
+            Division.current.is_(True), Division.level == "county"
+        )
+        pairs = [(c, n) for c, n in session.execute(q)]
+    else:
+        return []
+    return [
+        ZoneUnit(
+            code=code,
+            name_zh=name,
+            name_en=name,
+            tier=tier,
+            members=(code,),
+            province=code[:2] + "0000",
+            region=regions.get(code[:2] + "0000"),
+        )
+        for code, name in pairs
+    ]

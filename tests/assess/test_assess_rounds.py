@@ -81,6 +81,9 @@ def assessed(store: Path, tmp_path: Path) -> dict:
             ("P-330000", 2018, "glc.nev_share_new_vehicles", 30.0, "%"),
             ("P-330000", 2019, "glc.nev_share_new_vehicles", 40.0, "%"),
             ("330000", 2019, "sec.tailings_pond_supervision", 100.0, "%"),  # member division
+            ("110000", 2019, "glc.nev_share_new_vehicles", 50.0, "%"),  # other provinces,
+            ("120000", 2019, "glc.nev_share_new_vehicles", 30.0, "%"),  # for the national
+            ("310000", 2019, "glc.nev_share_new_vehicles", 45.0, "%"),  # comparison
         ],
         "stats-2019.csv",
     )
@@ -121,6 +124,20 @@ def test_progress_arrow_from_the_series(assessed: dict) -> None:
     # baseline 20 (2017) → 40 (2019): 10 points a year; 45 by 2027 needs (45−20)/10 = 2.5/yr
     assert p["baseline"] == 20.0 and p["current"] == 40.0
     assert p["distance_pct"] == pytest.approx(80.0)  # (40 − 20)/(45 − 20)
+
+
+def test_zones_are_placed_among_all_units_of_their_kind(assessed: dict) -> None:
+    _, table = load_round("t1", "comparison")
+    t = table.set_index(["zone", "indicator"])
+    nev = t.loc[("P-330000", "glc.nev_share_new_vehicles")]
+    # 北京 50 > 上海 45 > 浙江 40 (the zone's own value) > 天津 30: third of four provinces
+    assert (nev["rank"], nev["n"]) == (3, 4)
+    assert nev["percentile"] == pytest.approx(100 * (4 - 3) / (4 - 1))
+    assert nev["comparison"] == "national:provinces31" and not nev["top"]
+    pm = t.loc[("C-330100", "env.pm25_annual_mean")]
+    # among the cities with data: 杭州 30 beats 宁波 50 (lower is better)
+    assert (pm["rank"], pm["n"], bool(pm["top"])) == (1, 2, True)
+    assert pm["comparison"] == "national:cities337"
 
 
 def test_rounds_are_immutable_checked_and_comparable(assessed: dict, tmp_path: Path) -> None:
@@ -165,7 +182,7 @@ def test_assess_cli(assessed: dict, capsys) -> None:
         ]
     )
     table = json.loads(capsys.readouterr().out)["records"]
-    assert {r["unit"] for r in table} >= {"P-330000"}
+    assert {r["zone"] for r in table} >= {"P-330000"}
     with pytest.raises(SystemExit) as exit_:
         main(["assess", "zone", "NOPE", "--round", "t1"])
     assert exit_.value.code == 3
