@@ -11,6 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
@@ -33,6 +34,12 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "item") and callable(value.item):  # numpy scalar
         return _plain(value.item())
     return value
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Plain records of a DataFrame (NA → None, numpy scalars → Python)."""
+    clean = frame.astype(object).where(frame.notna(), None)
+    return clean.to_dict("records")
 
 
 def _cell(value: Any) -> str:

@@ -12,10 +12,10 @@ from meili.cli.common import (
     OutOption,
     ResultFormat,
     ResultFormatOption,
-    records,
     write_results,
 )
 from meili.errors import NotFoundError, UserError
+from meili.output import records
 
 app = typer.Typer(
     help=(

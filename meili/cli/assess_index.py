@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from meili.cli.common import OutOption, ResultFormat, ResultFormatOption, records, write_results
+from meili.cli.common import OutOption, ResultFormat, ResultFormatOption, write_results
+from meili.output import records
 
 
 class NormaliseChoice(StrEnum):

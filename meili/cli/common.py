@@ -107,9 +107,3 @@ def progress(label: str) -> Iterator[None]:
     ) as prog:
         prog.add_task(label, total=None)
         yield
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Plain records of a frame (NA → None, numpy scalars → Python)."""
-    clean = frame.astype(object).where(frame.notna(), None)
-    return clean.to_dict("records")

@@ -12,9 +12,9 @@ from meili.cli.common import (
     ResultFormat,
     ResultFormatOption,
     progress,
-    records,
     write_results,
 )
+from meili.output import records
 
 app = typer.Typer(
     help=(

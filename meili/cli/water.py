@@ -15,10 +15,10 @@ from meili.cli.common import (
     ResultFormat,
     ResultFormatOption,
     progress,
-    records,
     write_results,
 )
 from meili.errors import Location, UserError
+from meili.output import records
 
 app = typer.Typer(
     help=(

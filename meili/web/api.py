@@ -6,9 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
+from meili.assess.rounds import list_rounds, load_round
 from meili.db.session import session
 from meili.errors import NotFoundError
 from meili.framework.store import get_framework
+from meili.output import records
 from meili.registry import boundaries
 from meili.registry.division_store import (
     children,
@@ -105,3 +107,25 @@ def indicator(code: str, version: str | None = None) -> dict[str, Any]:
         if i.code == code:
             return i.model_dump(mode="json")
     raise NotFoundError(f"no indicator {code!r} in {fw.code}@{fw.version}")
+
+
+@router.get("/rounds", summary="Assessment rounds 评估轮次")
+def rounds() -> dict[str, Any]:
+    return _records(list_rounds())
+
+
+@router.get("/rounds/{name}/{table}", summary="A table of a frozen round 评估结果")
+def round_table(
+    name: str,
+    table: str,
+    zone: str | None = Query(None, description="Only this zone"),
+    indicator: str | None = Query(None, description="Only this indicator"),
+    limit: int = Query(1000, ge=1, le=100_000),
+) -> dict[str, Any]:
+    meta, frame = load_round(name, table)
+    if zone is not None and "zone" in frame:
+        frame = frame[frame["zone"] == zone]
+    if indicator is not None and "indicator" in frame:
+        frame = frame[frame["indicator"] == indicator]
+    rows = records(frame.head(limit))
+    return _records(rows, round=name, table=table, year=meta["year"], framework=meta["framework"])

@@ -56,3 +56,15 @@ def test_openapi_and_docs_are_offline(client: TestClient) -> None:
     docs = client.get("/docs").text
     assert "cdn.jsdelivr.net" not in docs and "unpkg.com" not in docs
     assert "http://" not in docs.replace("http://testserver", "")
+
+
+def test_rounds_api(client: TestClient) -> None:
+    from meili.assess.rounds import run_round
+
+    run_round("r1", 2024, first_year=2023)  # no data in the lake: every value is missing
+    assert client.get("/api/rounds").json()["records"][0]["round"] == "r1"
+    body = client.get("/api/rounds/r1/verdicts", params={"zone": "R-JJJ"}).json()
+    assert body["count"] > 0 and {r["zone"] for r in body["records"]} == {"R-JJJ"}
+    assert {r["status"] for r in body["records"]} == {"not_evaluable"}
+    assert client.get("/api/rounds/nope/verdicts").status_code == 404
+    assert client.get("/api/rounds/r1/nope").status_code == 400
