@@ -68,3 +68,18 @@ def test_rounds_api(client: TestClient) -> None:
     assert {r["status"] for r in body["records"]} == {"not_evaluable"}
     assert client.get("/api/rounds/nope/verdicts").status_code == 404
     assert client.get("/api/rounds/r1/nope").status_code == 400
+
+
+def test_zone_page_with_and_without_a_round(client: TestClient) -> None:
+    page = client.get("/zones/R-GBA")
+    assert page.status_code == 200 and "香港特别行政区" in page.text
+    assert "尚无评估轮次" in page.text
+    from meili.assess.rounds import run_round
+
+    run_round("r1", 2024, first_year=2023)
+    html = client.get("/zones/P-330000").text
+    assert "评估轮次 r1" in html
+    assert "推动绿色低碳发展" in html and "Green low-carbon development" in html
+    assert "无法判定" in html  # no data in this store: every verdict is not evaluable
+    assert client.get("/zones/NOPE").status_code == 404
+    assert 'href="/zones/R-GBA"' in client.get("/").text
