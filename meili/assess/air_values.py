@@ -72,7 +72,17 @@ def _reason(row: pd.Series, pollutants: list[str]) -> str:
     return "; ".join(reasons) or ""
 
 
-def _computer(column: str, unit: str, pollutants: list[str], transform=None):
+def _computer(
+    column: str, unit: str, pollutants: list[str], transform=None, *, whole_year: bool = False
+):
+    """A value computer for one HJ 663 annual statistic.
+
+    ``whole_year``: the statistic counts days over the year (good-day ratio, heavy-pollution
+    share, composite index), so it is only given when every pollutant's annual statistic is
+    valid under GB 3095 Table 4; otherwise missing with the reason. Ratios are given to
+    0.1 % (GB/T 8170 rounding).
+    """
+
     def compute(con: duckdb.DuckDBPyConnection, req: Request) -> pd.DataFrame:
         stats = _annual(con, req)
         if stats.empty:
@@ -80,6 +90,10 @@ def _computer(column: str, unit: str, pollutants: list[str], transform=None):
         value = stats[column].astype(float)
         if transform is not None:
             value = transform(stats)
+        if unit == "%":
+            value = value.round(1)
+        if whole_year:
+            value = value.where(stats["complete"].astype(bool))
         return pd.DataFrame(
             {
                 "zone": stats["key"],
@@ -98,16 +112,17 @@ def _computer(column: str, unit: str, pollutants: list[str], transform=None):
 ALL = ["pm25", "pm10", "so2", "no2", "co", "o3_8h"]
 register("air.pm25_annual_mean")(_computer("pm25", "µg/m³", ["pm25"]))
 register("air.pm10_annual_mean")(_computer("pm10", "µg/m³", ["pm10"]))
-register("air.good_day_ratio")(_computer("good_ratio", "%", ALL))
+register("air.good_day_ratio")(_computer("good_ratio", "%", ALL, whole_year=True))
 register("air.heavy_pollution_day_ratio")(
     _computer(
         "heavy_days",
         "%",
         ALL,
         lambda s: 100 * s["heavy_days"].astype(float) / s["valid_days"].astype(float),
+        whole_year=True,
     )
 )
-register("air.composite_index")(_computer("composite_index", "1", ALL))
+register("air.composite_index")(_computer("composite_index", "1", ALL, whole_year=True))
 
 
 @register("air.composite_index_rank")

@@ -136,8 +136,9 @@ def indicator_values(
         for col in ("source", "note"):
             if col not in merged:
                 merged[col] = None
-        merged["note"] = merged["note"].where(
-            merged["value"].notna(), "no value in the lake for this zone and year"
+        no_reason = merged["value"].isna() & (merged["note"].isna() | (merged["note"] == ""))
+        merged["note"] = merged["note"].mask(
+            no_reason, "no value in the lake for this zone and year"
         )
         merged["batches"] = merged["batches"].map(
             lambda b: json.dumps(sorted(set(b))) if isinstance(b, list) else "[]"

@@ -25,9 +25,9 @@ SITES = [  # code, city, prefecture, control, pm25
 ]
 
 
-def _air_lake(year: int) -> None:
+def _air_lake(year: int, end: str | None = None) -> None:
     lake = settings().lake_dir
-    hours = pd.date_range(f"{year}-01-01 01:00", f"{year + 1}-01-01 00:00", freq="h")
+    hours = pd.date_range(f"{year}-01-01 01:00", end or f"{year + 1}-01-01 00:00", freq="h")
     frames = []
     for code, _, _, _, pm25 in SITES:
         frames.append(
@@ -99,6 +99,8 @@ def test_values_carry_lineage_and_hand_checked_air(assessed: dict) -> None:
     assert row["status"] == "computed" and json.loads(row["batches"]) == ["air-2019"]
     assert row["framework"] == "meili-default@2025.1" and row["code_version"].startswith("meili")
     assert "HJ 663" in row["edition"]
+    # PM2.5 30 → IAQI 43, PM10 60 → IAQI 55: every day is good (AQI ≤ 100)
+    assert v.loc[("C-330100", "env.good_day_ratio", 2019), "value"] == 100.0
     tail = v.loc[("P-330000", "sec.tailings_pond_supervision", 2019)]
     assert tail["value"] == 100.0 and tail["note"] == "reported for the member division"
     assert v.loc[("P-330000", "glc.nev_share_new_vehicles", 2018), "status"] == "reported"
@@ -186,3 +188,14 @@ def test_assess_cli(assessed: dict, capsys) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["assess", "zone", "NOPE", "--round", "t1"])
     assert exit_.value.code == 3
+
+
+def test_a_short_year_gives_no_annual_air_values(store: Path) -> None:
+    _air_lake(2019, end="2019-02-01 00:00")  # January only
+    run_round("jan", 2019, first_year=2019)
+    _, values = load_round("jan", "values")
+    v = values.set_index(["zone", "indicator", "year"])
+    for code in ("env.pm25_annual_mean", "env.good_day_ratio"):
+        row = v.loc[("C-330100", code, 2019)]
+        assert np.isnan(row["value"]) and row["status"] == "missing"
+        assert "daily-count minimum" in row["note"]
