@@ -48,12 +48,24 @@ class DuckDBEngine:
 
     name = "duckdb"
 
-    def __init__(self, root: Path | None = None, con: Any = None) -> None:
+    def __init__(
+        self,
+        root: Path | None = None,
+        con: Any = None,
+        *,
+        threads: int | None = None,
+        memory_limit: str | None = None,
+    ) -> None:
         if con is None:
             from meili.lake.store import connect
 
             con = connect(root)
         self.con = con
+        self.root = root
+        if threads is not None:
+            con.execute(f"SET threads = {int(threads)}")
+        if memory_limit is not None:
+            con.execute("SET memory_limit = ?", [memory_limit])
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         self.con.register(f"_{name}_frame", frame)

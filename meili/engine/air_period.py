@@ -2,14 +2,19 @@
 
 Definitions (DuckDB SQL; Spark runs them transpiled, :mod:`meili.engine`):
 
-1. site day (GB 3095-2012/2026 Table 4, §3.8–§3.10; HJ 663-2013/2026 §6.1.2): per site
-   and natural day (hour-ending stamps, 00:00 = 24:00 of the previous day) the daily means
-   of PM2.5, PM10, SO2, NO2, CO with ≥ 20 hourly values; the 17 O3 8-h windows ending
-   08:00 … 24:00, each valid with ≥ 6 hourly values; the 24 hourly O3 values.
+1. site day, materialised once per engine and period from a single scan of the hourly data
+   (:func:`materialise_site_day`: daily counts/means and the 24 hourly O3 slots in one
+   aggregate, 8-h windows derived row-wise from the slots; site-days with duplicate hourly
+   stamps fall back to the row-wise definition :func:`site_day_sql`). GB 3095-2012/2026
+   Table 4, §3.8–§3.10; HJ 663-2013/2026 §6.1.2: per site and natural day (hour-ending
+   stamps, 00:00 = 24:00 of the previous day) the daily means of PM2.5, PM10, SO2, NO2, CO
+   with ≥ 20 hourly values; the 17 O3 8-h windows ending 08:00 … 24:00, each valid with
+   ≥ 6 hourly values; the 24 hourly O3 values.
 2. city day (HJ 663 §3 "City value"): means over the city's evaluation sites (对照点
    excluded) of the valid site daily values, of each 8-h window and each hourly O3; MDA8 =
    max of the city 8-h values, valid with ≥ 14 windows or above 160 µg/m³; O3 1-h max.
-3. daily AQI (HJ 633, Python, vectorised) from the city-mean concentrations.
+3. daily AQI (HJ 633, numpy on the concentration arrays, :func:`hj663.daily_aqi`) from the
+   city-mean (or site) concentrations.
 4. period statistics (HJ 663 §3): means, P98/P95/P90 with k = 1 + (n − 1)p (DuckDB
    ``quantile_cont`` = Spark ``percentile``), good/heavy/valid days, monthly counts for the
    validity rule; then compliance, composite index and ranking (pure pandas on one row per
@@ -18,6 +23,8 @@ Definitions (DuckDB SQL; Spark runs them transpiled, :mod:`meili.engine`):
 
 from __future__ import annotations
 
+import os
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from meili.engine import DuckDBEngine, Engine, SparkEngine, get_engine
+from meili.engine import DuckDBEngine, Engine, SparkEngine, get_engine, lake_files
 from meili.standards.air import hj663
 from meili.standards.air.cities import city_codes, group_members
 from meili.standards.air.ranking import change_rate, composite_index, rank_cities
@@ -47,7 +54,7 @@ def _d(day: object) -> str:
     return pd.Timestamp(day).strftime("%Y-%m-%d")
 
 
-def site_day_sql(start: object, end: object) -> str:
+def site_day_sql(start: object, end: object, source: str = "hourly") -> str:
     """Per site-day aggregates of the hourly table ``hourly`` (GB 3095 Table 4 inputs)."""
     lo = _d(start)
     hi = _d(pd.Timestamp(end) + pd.Timedelta(days=1))
@@ -66,12 +73,95 @@ WITH h AS (
          CAST(time - INTERVAL 1 HOUR AS DATE) AS day,
          CASE WHEN hour(time) = 0 THEN 24 ELSE hour(time) END AS hh,
          pm25, pm10, so2, no2, co, o3
-  FROM hourly
+  FROM {source}
   WHERE time > CAST(DATE '{lo}' AS TIMESTAMP) AND time <= CAST(DATE '{hi}' AS TIMESTAMP)
 )
 SELECT site_code, day, {", ".join(aggs)}
 FROM h GROUP BY site_code, day
 """
+
+
+def site_slots_sql(start: object, end: object, source: str = "hourly") -> str:
+    """Narrow single-scan site-day aggregate: daily counts/means and the 24 hourly O3 slots.
+
+    GB 3095-2012/2026 Table 4 inputs, like :func:`site_day_sql`, but the 8-h window counts
+    and sums are not aggregated from the rows: :func:`site_daily_from_slots_sql` derives
+    them from the hourly slots, which equals the row aggregate whenever each hour holds at
+    most one O3 value (``n_o3`` = non-empty slots; other site-days are recomputed by
+    :func:`site_day_sql`, see :func:`materialise_site_day`). The hour is a TINYINT: the
+    24 slot filters compare one byte per row.
+    """
+    lo = _d(start)
+    hi = _d(pd.Timestamp(end) + pd.Timedelta(days=1))
+    aggs = [f"count({p}) AS n_{p}, avg({p}) AS m_{p}" for p in DAILY_POLS]
+    aggs.append("count(o3) AS n_o3")
+    aggs.extend(f"max(o3) FILTER (WHERE hh = {h}) AS h{h}" for h in HOURS)
+    return f"""
+WITH h AS (
+  SELECT site_code,
+         CAST(time - INTERVAL 1 HOUR AS DATE) AS day,
+         CAST(CASE WHEN hour(time) = 0 THEN 24 ELSE hour(time) END AS TINYINT) AS hh,
+         pm25, pm10, so2, no2, co, o3
+  FROM {source}
+  WHERE time > CAST(DATE '{lo}' AS TIMESTAMP) AND time <= CAST(DATE '{hi}' AS TIMESTAMP)
+)
+SELECT site_code, day, {", ".join(aggs)}
+FROM h GROUP BY site_code, day
+"""
+
+
+def _slots_filled(hours: Iterable[int]) -> str:
+    return " + ".join(f"CAST(h{h} IS NOT NULL AS INTEGER)" for h in hours)
+
+
+def slot_duplicates_sql(source: str = "site_daily_slots") -> str:
+    """Site-days where an hour holds more than one O3 value (``n_o3`` > non-empty slots)."""
+    return f"SELECT site_code, day FROM {source} WHERE n_o3 <> ({_slots_filled(HOURS)})"
+
+
+def site_daily_from_slots_sql(slots: str) -> str:
+    """:func:`site_daily_sql` of :func:`site_day_sql`, computed row-wise from ``slots``.
+
+    ``slots`` is a :func:`site_slots_sql` query or table. 8-h window ending at hour e
+    (HJ 663 §6.1.2, GB 3095 Table 4): c_e = non-empty slots e − 7 … e, valid with c_e ≥ 6,
+    value = their sum / c_e; this equals the FILTER aggregates of :func:`site_day_sql`
+    when each hour holds at most one O3 value (checked: :func:`slot_duplicates_sql`).
+    Also returns ``n_o3`` for that check.
+    """
+    pols = [f"n_{p}, m_{p}" for p in DAILY_POLS]
+    inner = [*pols, "n_o3"]
+    inner += [
+        f"CAST(h{h} IS NOT NULL AS INTEGER) AS f{h}, coalesce(h{h}, 0.0) AS z{h}, h{h}"
+        for h in HOURS
+    ]
+    mid = [*pols, "n_o3"]
+    for e in WINDOW_ENDS:
+        win = range(e - 7, e + 1)
+        mid.append(
+            f"{' + '.join(f'f{h}' for h in win)} AS c{e}, "
+            f"{' + '.join(f'z{h}' for h in win)} AS s{e}"
+        )
+    mid.extend(f"h{h}" for h in HOURS)
+    cols = []
+    for p in DAILY_POLS:
+        cols.append(f"CASE WHEN n_{p} >= {MIN_HOURS_DAILY} THEN m_{p} END AS {p}, n_{p}")
+    for e in WINDOW_ENDS:
+        cols.append(f"CASE WHEN c{e} >= {MIN_HOURS_O3_8H} THEN s{e} / c{e} END AS w{e}")
+    cols.extend(f"h{h}" for h in HOURS)
+    cols.append("n_o3")
+    return (
+        f"SELECT site_code, day, {', '.join(cols)} FROM ("
+        f"SELECT site_code, day, {', '.join(mid)} FROM ("
+        f"SELECT site_code, day, {', '.join(inner)} FROM ({slots}) q0) q1) q2"
+    )
+
+
+def site_daily_columns() -> list[str]:
+    """Columns of :func:`site_daily_sql`, in order."""
+    cols = ["site_code", "day"]
+    for p in DAILY_POLS:
+        cols += [p, f"n_{p}"]
+    return cols + [f"w{e}" for e in WINDOW_ENDS] + [f"h{h}" for h in HOURS]
 
 
 def site_daily_sql(source: str = "site_day") -> str:
@@ -220,53 +310,160 @@ def daily(
         "sites",
         member_sites[["site_code", "key", "control"]].astype({"key": str}).reset_index(drop=True),
     )
-    eng.view(
-        "hourly_sel", "SELECT h.* FROM hourly h SEMI JOIN sites s ON h.site_code = s.site_code"
+    key: tuple[Any, ...] = (
+        _d(start),
+        _d(end),
+        tuple(sorted(member_sites["site_code"].astype(str))),
     )
-    _materialise(
-        eng, "site_day", site_day_sql(start, end).replace("FROM hourly", "FROM hourly_sel")
-    )
-    eng.view("site_daily", site_daily_sql("site_day"))
+    key += (_lake_state("air_hourly", getattr(eng, "root", None) or root),)
+    if _SITE_DAY_CACHE.get(eng) != key:  # one scan of the hourly data per engine and period
+        _SITE_DAY_CACHE.pop(eng, None)
+        if len(member_sites) == len(sites):  # all sites: filter the site-days, not the hours
+            materialise_site_day(eng, start, end, "hourly", keep="sites")
+        else:
+            eng.view(
+                "hourly_sel",
+                "SELECT h.* FROM hourly h SEMI JOIN sites s ON h.site_code = s.site_code",
+            )
+            materialise_site_day(eng, start, end, "hourly_sel")
+        _SITE_DAY_CACHE[eng] = key
     if site_level:
         eng.view("site_unit", "SELECT site_code AS key, d.* FROM site_daily d")
         frame = _fetch_day(eng.fetch(finish_day_sql("site_unit")))
         info = sites.set_index("site_code")
+        pos = info.index.get_indexer(frame["key"])  # every key is a registered site
         frame["site_code"] = frame["key"]
-        frame["site_name"] = frame["key"].map(info["name"])
-        frame["control"] = frame["key"].map(info["control"])
-        frame["key"] = frame["key"].map(info["key"])
+        frame["site_name"] = _take(info["name"], pos)
+        frame["control"] = _take(info["control"], pos)
+        frame["key"] = _take(info["key"], pos)
     else:
         note("city days")
         join = "JOIN sites s ON d.site_code = s.site_code"
         eng.view("city_sites", unit_day_sql("site_daily", "s.key", join, "WHERE NOT s.control"))
         frame = _fetch_day(eng.fetch(finish_day_sql("city_sites")))
     names = cities.set_index("key")
-    frame["city_code"] = frame["key"].map(names["city_code"])
-    frame["city_name"] = frame["key"].map(names["city_name"])
+    pos = names.index.get_indexer(frame["key"])
+    frame["city_code"] = _take(names["city_code"], pos)
+    frame["city_name"] = _take(names["city_name"], pos)
     if sel.zones and not site_level:
         frame = pd.concat([frame, _zones(eng, frame, sel.zones, cities)], ignore_index=True)
     frame["invalid"] = _day_reasons(frame, site_level)
     note("daily AQI")
-    return hj663.daily_aqi(frame, edition)
+    return hj663.daily_aqi(frame, edition, copy=False)
+
+
+def _lake_state(dataset: str, root: Path | None) -> tuple[tuple[str, int, int], ...]:
+    """(file, size, mtime) of a lake dataset: a cached aggregate is reused only while equal."""
+    out = []
+    for f in lake_files(dataset, root):
+        try:
+            st = os.stat(f)
+        except OSError:
+            out.append((f, -1, -1))
+        else:
+            out.append((f, st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def _take(values: pd.Series, pos: np.ndarray) -> np.ndarray:
+    """``values`` at positions ``pos`` (−1 → missing), like ``Series.map`` on a unique index."""
+    if (pos >= 0).all():
+        return values.to_numpy()[pos]
+    return values.reset_index(drop=True).reindex(pos).to_numpy()
+
+
+#: Engine → (start, end, sites, lake files) of its materialised site-day aggregate: a
+#: second call for the same period and sites (site level, then city level) reuses it.
+_SITE_DAY_CACHE: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
+
+
+def materialise_site_day(
+    eng: Engine, start: object, end: object, source: str, keep: str | None = None
+) -> None:
+    """Materialise the site daily values in one scan of ``source``; view ``site_daily``.
+
+    Same columns and values as :func:`site_daily_sql` of :func:`site_day_sql` (GB 3095
+    Table 4, HJ 663 §6.1.2): one aggregate with the 24 hourly O3 slots, windows derived
+    row-wise (:func:`site_daily_from_slots_sql`); site-days where an hour holds several O3
+    values (duplicate stamps) are recomputed from their rows with :func:`site_day_sql`.
+    ``keep``: a table of ``site_code`` to keep, applied to the site-days (the same rows as
+    filtering the hours first, cheaper when it keeps nearly every site).
+    """
+    slots = site_slots_sql(start, end, source)
+    if keep is not None:
+        slots = f"SELECT q.* FROM ({slots}) q SEMI JOIN {keep} k ON q.site_code = k.site_code"
+    _materialise(eng, "site_daily_slots", site_daily_from_slots_sql(slots))
+    cols = ", ".join(site_daily_columns())
+    dup = int(eng.fetch(f"SELECT count(*) AS n FROM ({slot_duplicates_sql()}) q")["n"].iloc[0])
+    if dup == 0:
+        eng.view("site_daily", f"SELECT {cols} FROM site_daily_slots")
+        return
+    _materialise(eng, "site_dup", slot_duplicates_sql())
+    eng.view(
+        "hourly_dup",
+        f"SELECT h.* FROM {source} h SEMI JOIN site_dup d ON h.site_code = d.site_code "
+        "AND CAST(h.time - INTERVAL 1 HOUR AS DATE) = d.day",
+    )
+    _materialise(eng, "site_day_dup", site_day_sql(start, end, "hourly_dup"))
+    fast = ", ".join(f"f.{c}" for c in site_daily_columns())
+    eng.view(
+        "site_daily",
+        f"SELECT {fast} FROM site_daily_slots f ANTI JOIN site_dup d "
+        f"ON f.site_code = d.site_code AND f.day = d.day "
+        f"UNION ALL {site_daily_sql('site_day_dup')}",
+    )
 
 
 def _day_reasons(frame: pd.DataFrame, site_level: bool) -> pd.Series:
-    """Why a day's statistic is missing (GB 3095 Table 4; HJ 663 §6.1.2), ';'-joined."""
-    text = pd.Series("", index=frame.index, dtype=object)
+    """Why a day's statistic is missing (GB 3095 Table 4; HJ 663 §6.1.2), ';'-joined.
+
+    Each statistic's reason depends on one small count (hours, windows), so the text is
+    built once per distinct combination of counts and taken for every row.
+    """
+    pieces: list[tuple[np.ndarray, Callable[[int], str]]] = []
     for p in DAILY_POLS:
-        missing = frame[p].isna()
+        missing = frame[p].isna().to_numpy()
         if site_level:
-            n = frame[f"n_{p}"].fillna(0).astype(int).astype(str)
-            why = p + ": " + n + f" hourly values < {MIN_HOURS_DAILY}; "
+            n = frame[f"n_{p}"].fillna(0).to_numpy().astype(np.int64)
+            pieces.append((np.where(missing, n + 1, 0), _hours_text(p)))
         else:
-            why = pd.Series(
-                f"{p}: no site with ≥ {MIN_HOURS_DAILY} hourly values; ", index=frame.index
-            )
-        text = text + why.where(missing, "")
-    w = frame["o3_8h_windows"].fillna(0).astype(int).astype(str)
-    why = "o3_8h: " + w + f" valid 8-h windows < {MIN_WINDOWS_MDA8}; "
-    text = text + why.where(frame["o3_8h"].isna(), "")
-    return text.str.rstrip("; ")
+            pieces.append((missing.astype(np.int64), _no_site_text(p)))
+    w = frame["o3_8h_windows"].fillna(0).to_numpy().astype(np.int64)
+    pieces.append((np.where(frame["o3_8h"].isna().to_numpy(), w + 1, 0), _windows_text))
+    states = np.column_stack([st for st, _ in pieces])
+    combos, inverse = _distinct_rows(states)
+    texts = np.array(
+        [
+            "; ".join(text(int(st) - 1) for st, (_, text) in zip(row, pieces, strict=True) if st)
+            for row in combos
+        ],
+        dtype=object,
+    )
+    return pd.Series(texts[inverse], index=frame.index, dtype=object)
+
+
+def _distinct_rows(states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of a small non-negative int matrix and each row's position among them."""
+    base = int(states.max(initial=0)) + 1
+    if base ** states.shape[1] >= 2**62:  # pragma: no cover - counts are < 25
+        combos, inverse = np.unique(states, axis=0, return_inverse=True)
+        return combos, inverse.reshape(-1)
+    weights = base ** np.arange(states.shape[1], dtype=np.int64)
+    codes, inverse = np.unique(states @ weights, return_inverse=True)
+    combos = (codes[:, None] // weights[None, :]) % base
+    return combos, inverse.reshape(-1)
+
+
+def _hours_text(p: str) -> Callable[[int], str]:
+    return lambda n: f"{p}: {n} hourly values < {MIN_HOURS_DAILY}"
+
+
+def _no_site_text(p: str) -> Callable[[int], str]:
+    return lambda _n: f"{p}: no site with ≥ {MIN_HOURS_DAILY} hourly values"
+
+
+def _windows_text(n: int) -> str:
+    return f"o3_8h: {n} valid 8-h windows < {MIN_WINDOWS_MDA8}"
 
 
 def _materialise(eng: Engine, name: str, sql: str) -> None:
@@ -358,12 +555,19 @@ def period(
     if group_for_rank and (~is_zone).any():
         stats.loc[~is_zone, "rank"] = rank_cities(stats.loc[~is_zone, "composite_index"])
     stats["limit_set"] = ls
-    eds = days.groupby("key")["edition"].agg(lambda s: ",".join(sorted(set(s.dropna()))))
-    stats["edition"] = eds.reindex(stats.index)
+    stats["edition"] = _editions_per_key(days).reindex(stats.index)
     stats["from"] = start.date().isoformat()
     stats["to"] = end.date().isoformat()
     stats = stats.reset_index()
     return stats.sort_values(["rank", "key"], na_position="last").reset_index(drop=True)
+
+
+def _editions_per_key(days: pd.DataFrame) -> pd.Series:
+    """The HJ 633 editions of each key's days, sorted and ','-joined ("" when none)."""
+    pairs = days[["key", "edition"]].dropna().drop_duplicates().sort_values("edition")
+    joined = pairs.groupby("key", sort=True)["edition"].agg(",".join)
+    keys = pd.Index(days["key"].drop_duplicates()).sort_values()
+    return joined.reindex(keys).fillna("")
 
 
 def rank_year(
@@ -456,11 +660,14 @@ def records(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> list[d
 __all__ = [
     "Selection",
     "daily",
+    "materialise_site_day",
     "month_counts_sql",
     "period",
     "period_sql",
     "rank_year",
     "records",
+    "site_daily_from_slots_sql",
     "site_day_sql",
+    "site_slots_sql",
+    "slot_duplicates_sql",
 ]
-_ = np

@@ -19,8 +19,11 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from meili.standards.air.editions import EDITION_2026_FROM, edition_for, normalise_edition
 from meili.standards.air.gb3095 import limit
-from meili.standards.air.index import aqi
+from meili.standards.air.hj633_tables import INDICATORS, POLLUTANT
+from meili.standards.air.index import _FALLBACK_2012, _UPPERS
+from meili.standards.air.subindex import SPECIAL_LIMIT, iaqi_values
 from meili.standards.air.validity import MIN_DAYS_FEBRUARY, MIN_DAYS_MONTH, MIN_DAYS_YEAR
 
 #: Daily columns (city-mean concentrations) → HJ 633 daily items.
@@ -48,28 +51,115 @@ GOOD_AQI: Final = 100
 HEAVY_AQI: Final = 200
 
 
-def daily_aqi(daily: pd.DataFrame, edition: str | None = None) -> pd.DataFrame:
+def _as_float(values: object) -> np.ndarray:
+    """Float64 concentrations, NaN missing (non-numeric → missing, as :func:`aqi`)."""
+    arr = np.asarray(values)
+    if arr.dtype == np.float64:
+        return arr
+    num = pd.to_numeric(pd.Series(values), errors="coerce").astype("Float64")
+    return num.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _daily_aqi_arrays(
+    conc: dict[str, np.ndarray], edition: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(AQI float, primary object, level float, complete bool) for one HJ 633 edition.
+
+    Same rules as :func:`meili.standards.air.index.aqi` with ``kind="daily"`` and
+    ``above_table="missing"`` (HJ 633-2012 §4.3–§4.4, §5.1.2, Table 1 notes 2/3;
+    HJ 633-2026 §4.2.2–§4.3.1), on plain arrays: no per-row Python, no wide frames.
+    """
+    items = INDICATORS[(edition, "daily")]
+    n = len(next(iter(conc.values())))
+    nan = np.full(n, np.nan)
+    subs: list[np.ndarray] = []
+    over = np.zeros(n, dtype=bool)
+    for item in items:  # loop over ≤ 7 indicators, not over rows
+        c = conc.get(item, nan)
+        values, missing = iaqi_values(item, c, edition, "cap")
+        sub = np.where(missing, np.nan, values.astype(np.float64))
+        if item in _FALLBACK_2012 and edition == "2012":
+            alt = _FALLBACK_2012[item]  # HJ 633-2012 Table 1 notes 2/3: > 800 → other IAQI
+            alt_values, alt_missing = iaqi_values(alt, conc.get(alt, nan), edition, "cap")
+            alt_sub = np.where(alt_missing, np.nan, alt_values.astype(np.float64))
+            sub = np.where(c > SPECIAL_LIMIT, alt_sub, sub)
+        else:
+            _, strict_missing = iaqi_values(item, c, edition, "missing")
+            over |= strict_missing & ~missing
+        subs.append(sub)
+    table = np.column_stack(subs)
+    aqi_v = np.fmax.reduce(table, axis=1)  # max IAQI, missing ones skipped
+    aqi_v = np.where(over, np.nan, aqi_v)  # above the table: the maximum is undefined
+    has = ~np.isnan(aqi_v)
+    names: list[str] = []
+    for item in items:
+        if POLLUTANT[item] not in names:
+            names.append(POLLUTANT[item])
+    code = np.zeros(n, dtype=np.int64)
+    for g, name in enumerate(names):
+        cols = [i for i, item in enumerate(items) if POLLUTANT[item] == name]
+        gmax = np.fmax.reduce(table[:, cols], axis=1)
+        code |= ((gmax == aqi_v) & (aqi_v > 50)).astype(np.int64) << g
+    labels = np.array(
+        [";".join(nm for g, nm in enumerate(names) if k >> g & 1) for k in range(1 << len(names))],
+        dtype=object,
+    )
+    primary = np.where(has & (aqi_v > 50), labels[code], None)
+    ints = np.where(has, aqi_v, 0).astype(np.int64)
+    level = np.where(has, np.searchsorted(_UPPERS, ints, side="left") + 1.0, np.nan)
+    complete = ~np.isnan(table).any(axis=1)
+    return aqi_v, primary, level, complete
+
+
+def _editions(day: pd.Series, edition: str | None) -> np.ndarray:
+    if edition is not None:
+        return np.full(len(day), normalise_edition(edition), dtype=object)
+    if day.dtype.kind == "M":
+        if day.isna().any():
+            raise ValueError("dates must not be missing to choose an edition")
+        values = day.dt.tz_localize(None) if day.dt.tz is not None else day
+        return np.where(values >= EDITION_2026_FROM, "2026", "2012").astype(object)
+    return edition_for(day.to_numpy()).astype(object)
+
+
+def daily_aqi(
+    daily: pd.DataFrame, edition: str | None = None, *, copy: bool = True
+) -> pd.DataFrame:
     """Daily AQI of site/city daily concentrations; HJ 633-2012 §5.1.2 / HJ 633-2026 §4.2.2.
 
     ``daily`` has ``day`` and the columns of :data:`DAILY_ITEMS` (city-mean concentrations
     for a city, HJ 663 §3). ``edition=None`` picks HJ 633-2012/2026 by the day. Adds
     ``aqi`` (float, NaN missing), ``primary``, ``level``, ``aqi_complete``, ``edition``.
-    Vectorised over rows.
+    Vectorised over rows on the concentration arrays only; identical to
+    :func:`meili.standards.air.index.aqi` (``kind="daily"``), see tests/engine.
+    ``copy=False`` adds the columns to ``daily`` itself when it has a default index.
     """
-    data = pd.DataFrame({item: daily[col] for col, item in DAILY_ITEMS.items() if col in daily})
-    data = data.reset_index(drop=True)
-    if len(data) == 0:
+    if len(daily) == 0 or not any(col in daily for col in DAILY_ITEMS):
         out = daily.copy()
         for col in ("aqi", "primary", "level", "aqi_complete", "edition"):
             out[col] = pd.Series(dtype=object)
         return out
-    res = aqi(data, edition=edition, kind="daily", dates=daily["day"].to_numpy())
-    out = daily.reset_index(drop=True).copy()
-    out["aqi"] = res["AQI"].to_numpy(dtype=np.float64, na_value=np.nan)
-    out["primary"] = res["primary"].to_numpy()
-    out["level"] = res["level"].to_numpy(dtype=np.float64, na_value=np.nan)
-    out["aqi_complete"] = res["complete"].to_numpy(dtype=bool)
-    out["edition"] = res["edition"].to_numpy()
+    plain = isinstance(daily.index, pd.RangeIndex) and daily.index.equals(pd.RangeIndex(len(daily)))
+    out = daily if plain and not copy else daily.reset_index(drop=True)
+    conc = {item: _as_float(out[col]) for col, item in DAILY_ITEMS.items() if col in out}
+    eds = _editions(out["day"], edition)
+    n = len(out)
+    aqi_v = np.full(n, np.nan)
+    primary = np.full(n, None, dtype=object)
+    level = np.full(n, np.nan)
+    complete = np.zeros(n, dtype=bool)
+    is_2026 = eds == "2026"
+    for ed, sel in (("2012", ~is_2026), ("2026", is_2026)):  # the two editions
+        if not sel.any():
+            continue
+        part = {k: v[sel] for k, v in conc.items()} if not sel.all() else conc
+        a, p, lv, c = _daily_aqi_arrays(part, ed)
+        aqi_v[sel], primary[sel], level[sel], complete[sel] = a, p, lv, c
+    out["aqi"] = aqi_v
+    out["primary"] = primary
+    out["level"] = level
+    out["aqi_complete"] = complete
+    out["edition"] = eds
     return out
 
 
