@@ -65,7 +65,17 @@ def _run(lake: Path) -> tuple[float, float, dict[str, int]]:
     t1 = time.perf_counter()
     sites = daily("2019-01-01", "2019-12-31", Selection(), engine=eng, root=lake, site_level=True)
     cities = daily("2019-01-01", "2019-12-31", Selection(), engine=eng, root=lake)
-    stats = period("2019-01-01", "2019-12-31", Selection(), engine=eng, root=lake, days=cities)
+    # the real-time archive leaves no city with 324 valid days (GB 3095 Table 4), so the
+    # ranking keeps the flagged incomplete statistics, as `meili air rank --allow-incomplete`
+    stats = period(
+        "2019-01-01",
+        "2019-12-31",
+        Selection(),
+        engine=eng,
+        root=lake,
+        days=cities,
+        allow_incomplete=True,
+    )
     t_run = time.perf_counter() - t1
     sizes = {
         "base": len(base),
