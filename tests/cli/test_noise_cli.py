@@ -6,26 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-from meili.cli.main import main
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_line_error(code: int, err: str) -> str:
-    assert code != 0 and "Traceback" not in err
-    lines = [x for x in err.splitlines() if x.strip()]
-    assert len(lines) == 1, err
-    return lines[0]
-
+from cli_support import one_line_error, run
 
 NOISE = """point_code,zone_class,time,leq_day,leq_night
 P1,1,2024-01-10,54,46
