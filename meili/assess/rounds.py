@@ -24,7 +24,7 @@ from meili import __version__
 from meili.assess.compare import compare
 from meili.assess.progress import assess_progress
 from meili.assess.targets import evaluate_targets
-from meili.assess.values import indicator_values
+from meili.assess.values import higher_tasks, indicator_values
 from meili.assess.zones import NATIONAL_GROUPS, national_units, zone_units
 from meili.config import settings
 from meili.db.session import session
@@ -164,7 +164,7 @@ def run_round(
     national["tier"] = national["zone"].map({u.code: u.tier for u in national_set})
     results = {
         "values": values,
-        "verdicts": evaluate_targets(values, fw, zones, year),
+        "verdicts": evaluate_targets(values, fw, zones, year, higher_tasks(con, fw, zones, year)),
         "progress": _progress(values, fw, target_year),
         "comparison": _comparison(values, national, fw, year, zones),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -17,14 +17,21 @@ VERDICT_COLUMNS = [
 
 
 def evaluate_targets(
-    values: pd.DataFrame, framework: Framework, zones: Sequence[ZoneUnit], year: int
+    values: pd.DataFrame,
+    framework: Framework,
+    zones: Sequence[ZoneUnit],
+    year: int,
+    tasks: Mapping[tuple[str, str], bool] | None = None,
 ) -> pd.DataFrame:
     """met / not_met / not_evaluable with the reason in words, per zone × indicator.
 
     ``values`` is the output of :func:`meili.assess.values.indicator_values`; the series of
     earlier years feeds delta and trend rules; the baseline is the value of the indicator's
-    ``baseline_year``. One evaluation per zone × indicator (not per measurement).
+    ``baseline_year``. ``tasks`` says, per (zone, indicator), whether the higher-level task
+    was completed (完成上级下达的任务); without it such rules are not evaluable. One evaluation
+    per zone × indicator (not per measurement).
     """
+    tasks = tasks or {}
     by_zone = {z.code: z for z in zones}
     out = []
     for (zone_code, code), grp in values.groupby(["zone", "indicator"], sort=False):
@@ -44,6 +51,7 @@ def evaluate_targets(
             series={y: v for y, v in series.items() if y < year},
             baseline=series.get(base_year) if base_year else None,
             baseline_year=base_year,
+            higher_task_completed=tasks.get((zone_code, code)),
             region=zone.region,
             province=zone.province,
             label_zh=ind.name_zh,

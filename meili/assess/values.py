@@ -63,18 +63,25 @@ def has_dataset(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 
 def reported(con: duckdb.DuckDBPyConnection, req: Request) -> pd.DataFrame:
-    """Reported values from the ``stats`` dataset.
+    """Reported values of the request's indicator; see :func:`reported_code`."""
+    return reported_code(con, req.zones, req.indicator.code, req.years)
+
+
+def reported_code(
+    con: duckdb.DuckDBPyConnection, zones: Sequence[ZoneUnit], code: str, years: Sequence[int]
+) -> pd.DataFrame:
+    """Rows of the ``stats`` dataset filed under ``code``, one per zone and year.
 
     A zone's value is the row filed under the zone's own code; failing that, for a zone of
     one member division, the row filed under that division. Values of several members are
     not combined: how to aggregate a reported figure (sum, weighted share…) is not known.
     """
     empty = pd.DataFrame(columns=["zone", "year", "value", "unit", "batches", "note", "source"])
-    if not has_dataset(con, "stats") or not req.zones:
+    if not has_dataset(con, "stats") or not zones:
         return empty
     keys = pd.DataFrame(
-        [(z.code, z.code, 0) for z in req.zones]
-        + [(z.code, z.members[0], 1) for z in req.zones if len(z.members) == 1],
+        [(z.code, z.code, 0) for z in zones]
+        + [(z.code, z.members[0], 1) for z in zones if len(z.members) == 1],
         columns=["zone", "area_code", "priority"],
     )
     con.register("_keys", keys)
@@ -86,13 +93,31 @@ def reported(con: duckdb.DuckDBPyConnection, req: Request) -> pd.DataFrame:
             WHERE s.indicator = ? AND s.year IN (SELECT unnest(?))
             QUALIFY row_number() OVER (PARTITION BY k.zone, s.year ORDER BY k.priority) = 1
             """,
-            [req.indicator.code, list(req.years)],
+            [code, list(years)],
         ).df()
     finally:
         con.unregister("_keys")
     frame["batches"] = frame["batch_id"].map(lambda b: [b])
     frame["note"] = frame["priority"].map({0: "", 1: "reported for the member division"})
     return frame[["zone", "year", "value", "unit", "batches", "note", "source"]]
+
+
+#: Prefix of the stats code that reports whether a zone completed the task the higher level
+#: assigned for an indicator (1 = completed, 0 = not), e.g. ``task:glc.co2_intensity_reduction``.
+TASK_PREFIX = "task:"
+
+
+def higher_tasks(
+    con: duckdb.DuckDBPyConnection, framework: Framework, zones: Sequence[ZoneUnit], year: int
+) -> dict[tuple[str, str], bool]:
+    """(zone, indicator) → whether the higher-level task was completed in ``year``."""
+    out: dict[tuple[str, str], bool] = {}
+    for ind in framework.indicators:
+        rows = reported_code(con, zones, TASK_PREFIX + ind.code, [year])
+        for zone, value in zip(rows["zone"], rows["value"], strict=True):
+            if pd.notna(value):
+                out[(zone, ind.code)] = bool(value)
+    return out
 
 
 def indicator_values(

@@ -81,6 +81,8 @@ def assessed(store: Path, tmp_path: Path) -> dict:
             ("P-330000", 2018, "glc.nev_share_new_vehicles", 30.0, "%"),
             ("P-330000", 2019, "glc.nev_share_new_vehicles", 40.0, "%"),
             ("330000", 2019, "sec.tailings_pond_supervision", 100.0, "%"),  # member division
+            ("P-330000", 2019, "glc.water_use_per_gdp_reduction", 17.0, "%"),
+            ("P-330000", 2019, "task:glc.water_use_per_gdp_reduction", 1.0, ""),  # 完成上级任务
             ("110000", 2019, "glc.nev_share_new_vehicles", 50.0, "%"),  # other provinces,
             ("120000", 2019, "glc.nev_share_new_vehicles", 30.0, "%"),  # for the national
             ("310000", 2019, "glc.nev_share_new_vehicles", 45.0, "%"),  # comparison
@@ -118,6 +120,8 @@ def test_verdicts_in_words(assessed: dict) -> None:
     # ≤ 28 with the higher-level task: 30 fails the threshold, so the whole rule fails
     assert v.loc[("C-330100", "env.pm25_annual_mean"), "status"] == "not_met"
     assert v.loc[("P-350000", "glc.nev_share_new_vehicles"), "status"] == "not_evaluable"
+    # "完成上级下达的任务，且 ≥ 16%": the task flag filed as task:<indicator> makes it judgeable
+    assert v.loc[("P-330000", "glc.water_use_per_gdp_reduction"), "status"] == "met"
 
 
 def test_progress_arrow_from_the_series(assessed: dict) -> None:
