@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from meili import bootstrap
-from meili.cli.common import emit
+from meili.cli.common import FormatOption, emit
 from meili.db import session as db
 from meili.ingest.demo import ingest_demo_samples
 from meili.output import Format
@@ -113,9 +113,13 @@ def _engines_demo() -> None:
     emit(demo_summary(), Format.table)
 
 
-def status() -> None:
+def status(fmt: FormatOption = Format.table) -> None:
     """Show what the stores hold. 显示数据概况。"""
-    _print_summary()
+    if fmt is Format.table:
+        _print_summary()
+        return
+    summary = bootstrap.summary()
+    emit([summary], fmt, meta={"status": "ok"} if fmt is Format.json else None)
 
 
 @db_app.command()

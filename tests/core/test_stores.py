@@ -71,3 +71,14 @@ def test_lake_views_query_parquet_partitions(home) -> None:
         lake.query("SELECT * FROM missing_dataset")
     with pytest.raises(UserError):
         lake.dataset_dir("Bad-Name")
+
+
+def test_status_json(store, capsys) -> None:
+    import json
+
+    from meili.cli.main import main
+
+    main(["status", "--format", "json"])
+    rec = json.loads(capsys.readouterr().out)["records"][0]
+    assert rec["divisions"] == {"province": 34, "prefecture": 333, "county": 2846}
+    assert rec["zones"]["region"] == 5 and rec["frameworks"] == ["meili-default@2025.1"]
