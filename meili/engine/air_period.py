@@ -633,16 +633,25 @@ RECORD_COLUMNS = [
 
 
 def records(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> list[dict[str, Any]]:
-    """Plain records (NaN → None; µg/m³ 1 decimal, CO 2, index 3) plus invalid reasons."""
+    """Plain records (NaN → None) plus invalid reasons, statistics rounded as reported.
+
+    HJ 663 reporting (standards.md §3, GB/T 8170 half-even): SO2, NO2, PM10, PM2.5 and O3
+    statistics to whole µg/m³, CO to 0.1 mg/m³; ratios and change rates to 0.01 %; the
+    composite index to 3 decimals (computed from unrounded concentrations, §4).
+    """
     cols = [c for c in (columns or RECORD_COLUMNS) if c in frame]
     out = frame.copy()
     for c in out.columns:
-        if c in ("co_p95", "co_mean", "good_ratio", "change_pct"):
+        if c.startswith("co_") or c == "co":
+            out[c] = out[c].astype(float).round(1)
+        elif c in ("good_ratio", "change_pct"):
             out[c] = out[c].astype(float).round(2)
         elif c in ("composite_index", "composite_index_last") or c.startswith("I_"):
             out[c] = out[c].astype(float).round(3)
+        elif c.endswith("_exceed"):
+            out[c] = out[c].astype(float).round(2)
         elif out[c].dtype.kind == "f" and c not in ("aqi", "level"):
-            out[c] = out[c].round(1)
+            out[c] = out[c].round(0)
     reasons = [c for c in out.columns if c.startswith("reason_")]
     recs = []
     for row, rec in zip(

@@ -244,28 +244,35 @@ def compliance(stats: pd.DataFrame, limit_set: str, grade: int = 2) -> pd.DataFr
     do (``compliant``; missing when any statistic is invalid). Exceedance multiple =
     (C − S)/S, reported when C > S (else 0). Adds ``<stat>_limit``, ``<stat>_exceed``,
     ``ok_<pollutant>``, ``compliant`` and ``exceeding`` (';'-joined statistics over the limit).
+    Statistics are compared with the limits after rounding as reported (修约值比较: whole
+    µg/m³, CO 0.1 mg/m³, GB/T 8170), so 35.4 µg/m³ meets a limit of 35.
     """
     out = stats.copy()
+    rounded = {
+        c: out[c].astype(float).round(1 if c.startswith("co") else 0)
+        for c in [*ANNUAL, *(col for col, _p, _n in PERCENTILES.values())]
+        if c in out
+    }
     checks: dict[str, list[str]] = {p: [] for p in POLLUTANTS}
     for pol, key in ANNUAL.items():
         s = limit(key, "annual", grade, limit_set=limit_set)
         out[f"{pol}_limit"] = s
-        out[f"{pol}_exceed"] = np.maximum((out[pol] - s) / s, 0.0)
+        out[f"{pol}_exceed"] = np.maximum((rounded[pol] - s) / s, 0.0)
         checks[pol].append(pol)
     for pol, (col, _p, (name, avg)) in PERCENTILES.items():
         s = limit(name, avg, grade, limit_set=limit_set)
         out[f"{col}_limit"] = s
-        out[f"{col}_exceed"] = np.maximum((out[col] - s) / s, 0.0)
+        out[f"{col}_exceed"] = np.maximum((rounded[col] - s) / s, 0.0)
         checks[pol].append(col)
     all_ok = pd.Series(True, index=out.index, dtype=object)
     exceeding = pd.Series("", index=out.index, dtype=object)
     for pol, cols in checks.items():
         valid = out.get(f"valid_{pol}", pd.Series(True, index=out.index)).astype(bool)
-        over = pd.concat([out[c] > out[f"{c}_limit"] for c in cols], axis=1).any(axis=1)
+        over = pd.concat([rounded[c] > out[f"{c}_limit"] for c in cols], axis=1).any(axis=1)
         ok = pd.Series(~over, dtype=object).where(valid, None)
         out[f"ok_{pol}"] = ok
         for c in cols:
-            exceeding = exceeding + np.where(out[c] > out[f"{c}_limit"], c + ";", "")
+            exceeding = exceeding + np.where(rounded[c] > out[f"{c}_limit"], c + ";", "")
         all_ok = all_ok.where(ok.notna() & all_ok.notna(), None)
         all_ok = all_ok.where(ok.isna() | (ok == True), False)  # noqa: E712
     out["compliant"] = all_ok

@@ -266,3 +266,17 @@ def test_incomplete_month_is_empty_unless_allowed_and_then_flagged(tmp_path: Pat
     loose = period("2019-03-01", "2019-03-31", root=lake, allow_incomplete=True).iloc[0]
     assert loose["pm25"] == pytest.approx(40.0) and not loose["complete"]
     assert "2019-03" in loose["reason_pm25"] and loose["rank"] == 1
+
+
+@pytest.mark.parametrize(("pm25", "ok"), [(35.4, True), (35.5, False), (34.5, True)])
+def test_compliance_compares_rounded_statistics(pm25: float, ok: bool) -> None:
+    # GB 3095-2012 PM2.5 annual limit 35; 35.4 → 35 meets it, 35.5 → 36 does not,
+    # 34.5 → 34 (GB/T 8170 rounds half to even)
+    stats = pd.DataFrame(
+        {"so2": [10.0], "no2": [30.0], "pm10": [60.0], "pm25": [pm25], "so2_p98": [20.0],
+         "no2_p98": [70.0], "pm10_p95": [140.0], "pm25_p95": [70.0], "co_p95": [1.2],
+         "o3_8h_p90": [150.0]}
+    )  # fmt: skip
+    out = compliance(stats, "2012").iloc[0]
+    assert bool(out["ok_pm25"]) is ok
+    assert out["pm25_exceed"] == pytest.approx(0.0 if ok else 1 / 35)
