@@ -79,8 +79,8 @@ def _computer(
 
     ``whole_year``: the statistic counts days over the year (good-day ratio, heavy-pollution
     share, composite index), so it is only given when every pollutant's annual statistic is
-    valid under GB 3095 Table 4; otherwise missing with the reason. Ratios are given to
-    0.1 % (GB/T 8170 rounding).
+    valid under GB 3095 Table 4; otherwise missing with the reason. Concentrations are given
+    to whole µg/m³ and ratios to 0.1 % (GB/T 8170 rounding), the values targets are judged on.
     """
 
     def compute(con: duckdb.DuckDBPyConnection, req: Request) -> pd.DataFrame:
@@ -92,6 +92,8 @@ def _computer(
             value = transform(stats)
         if unit == "%":
             value = value.round(1)
+        elif unit == "µg/m³":  # HJ 663 reporting: whole µg/m³ (GB/T 8170), compared as such
+            value = value.round(0)
         if whole_year:
             value = value.where(stats["complete"].astype(bool))
         return pd.DataFrame(
