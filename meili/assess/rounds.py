@@ -137,20 +137,17 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def run_round(
-    name: str,
+def compute(
     year: int,
     *,
     first_year: int | None = None,
     target_year: int = 2027,
     framework_version: str | None = None,
-) -> dict[str, Any]:
-    """Compute and freeze a round; returns its metadata. An existing round is an error."""
-    if not NAME_RE.match(name):
-        raise UserError(f"invalid round name {name!r} (letters, digits, '.', '_', '-')")
-    final = rounds_dir() / name
-    if final.exists():
-        raise UserError(f"round {name!r} exists already; rounds are immutable")
+) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
+    """Values, verdicts, progress and comparison of every zone for ``year`` (not frozen).
+
+    Returns the metadata a round records (without name, time and file hashes) and the tables.
+    """
     years = list(range(first_year or year - 5, year + 1))
     with session() as s:
         fw = get_framework(s, version=framework_version)
@@ -168,6 +165,39 @@ def run_round(
         "progress": _progress(values, fw, target_year),
         "comparison": _comparison(values, national, fw, year, zones),
     }
+    meta = {
+        "year": year,
+        "years": years,
+        "target_year": target_year,
+        "framework": fw.ref,
+        "code_version": f"meili {__version__}",
+        "lake_version": version,
+        "input_batches": sorted({b for bs in values["batches"] for b in json.loads(bs)}),
+        "zones": [z.code for z in zones],
+    }
+    return meta, results
+
+
+def run_round(
+    name: str,
+    year: int,
+    *,
+    first_year: int | None = None,
+    target_year: int = 2027,
+    framework_version: str | None = None,
+) -> dict[str, Any]:
+    """Compute and freeze a round; returns its metadata. An existing round is an error."""
+    if not NAME_RE.match(name):
+        raise UserError(f"invalid round name {name!r} (letters, digits, '.', '_', '-')")
+    final = rounds_dir() / name
+    if final.exists():
+        raise UserError(f"round {name!r} exists already; rounds are immutable")
+    computed, results = compute(
+        year,
+        first_year=first_year,
+        target_year=target_year,
+        framework_version=framework_version,
+    )
     tmp = rounds_dir() / f".tmp-{name}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     try:
@@ -176,18 +206,10 @@ def run_round(
             path = tmp / f"{table}.parquet"
             frame.to_parquet(path, index=False)
             files[table] = {"rows": len(frame), "sha256": _sha(path)}
-        batches = sorted({b for bs in values["batches"] for b in json.loads(bs)})
         meta = {
             "round": name,
-            "year": year,
-            "years": years,
-            "target_year": target_year,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "framework": fw.ref,
-            "code_version": f"meili {__version__}",
-            "lake_version": version,
-            "input_batches": batches,
-            "zones": [z.code for z in zones],
+            **computed,
             "files": files,
         }
         (tmp / "round.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), "utf-8")

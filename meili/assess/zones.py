@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from functools import cache
 
 from ruamel.yaml import YAML
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from meili.assess.compare import REGIONS, group_members
+from meili.db.models import Division
 from meili.registry.zones import Status, list_zones
 
 GROUPS_FILE = "data/groups.yaml"
@@ -69,31 +72,31 @@ def national_units(session: Session, tier: str) -> list[ZoneUnit]:
     Provinces: the 31 mainland provinces; cities: the 337 prefecture-level-and-above cities;
     counties: every current county-level division. Regions have no national set.
     """
-    from sqlalchemy import select
-
-    from meili.assess.compare import group_members
-    from meili.db.models import Division
-
-    regions = _province_regions()
     if tier in NATIONAL_GROUPS:
-        rows = group_members(NATIONAL_GROUPS[tier])[["code", "name"]].itertuples(index=False)
-        pairs = [(str(code), str(name)) for code, name in rows]
-    elif tier == "county":
-        q = select(Division.code, Division.name).where(
-            Division.current.is_(True), Division.level == "county"
-        )
-        pairs = [(c, n) for c, n in session.execute(q)]
-    else:
+        return group_units(NATIONAL_GROUPS[tier])
+    if tier != "county":
         return []
-    return [
-        ZoneUnit(
-            code=code,
-            name_zh=name,
-            name_en=name,
-            tier=tier,
-            members=(code,),
-            province=code[:2] + "0000",
-            region=regions.get(code[:2] + "0000"),
-        )
-        for code, name in pairs
-    ]
+    q = select(Division.code, Division.name).where(
+        Division.current.is_(True), Division.level == "county"
+    )
+    return [_unit(c, n, "county") for c, n in session.execute(q)]
+
+
+def group_units(group: str) -> list[ZoneUnit]:
+    """The members of a comparison group (provinces31, east…, key168, cities337) as units."""
+    tier = "province" if group == "provinces31" or group in REGIONS else "city"
+    rows = group_members(group)[["code", "name"]].itertuples(index=False)
+    return [_unit(str(code), str(name), tier) for code, name in rows]
+
+
+def _unit(code: str, name: str, tier: str) -> ZoneUnit:
+    province = code[:2] + "0000"
+    return ZoneUnit(
+        code=code,
+        name_zh=name,
+        name_en=name,
+        tier=tier,
+        members=(code,),
+        province=province,
+        region=_province_regions().get(province),
+    )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from meili.assess.rounds import diff_rounds, list_rounds, load_round, run_round
+from meili.assess.compare import ComparePolicy
+from meili.assess.national import compare_group
+from meili.assess.rounds import compute, diff_rounds, list_rounds, load_round, run_round
 from meili.cli.assess_index import register_index
 from meili.cli.common import (
     OutOption,
@@ -14,7 +16,7 @@ from meili.cli.common import (
     ResultFormatOption,
     write_results,
 )
-from meili.errors import NotFoundError, UserError
+from meili.errors import Location, NotFoundError, UserError
 from meili.output import records
 
 app = typer.Typer(
@@ -56,20 +58,40 @@ def rounds_cmd(fmt: ResultFormatOption = ResultFormat.table, out: OutOption = No
     write_results(rows, fmt, out, {"count": len(rows)}, sheet="rounds")
 
 
+OptRound = Annotated[str | None, typer.Option("--round", help="A frozen round. 评估轮次（已冻结）")]
+OptYear = Annotated[
+    int | None, typer.Option("--year", help="Compute live for this year. 评估年份（实时计算）")
+]
+
+
+def _source(round_name: str | None, year: int | None) -> tuple[dict[str, Any], Any]:
+    """(metadata, table getter) of a frozen round or of a live computation for a year."""
+    if (round_name is None) == (year is None):
+        raise UserError("give either --round NAME or --year Y", Location(column="--round"))
+    if round_name is not None:
+        meta, _ = load_round(round_name, "verdicts")
+        return {"round": round_name, "year": meta["year"]}, lambda t: load_round(round_name, t)[1]
+    assert year is not None
+    _, tables = compute(year)
+    return {"round": None, "year": year, "live": True}, tables.__getitem__
+
+
 @app.command("zone")
 def zone_cmd(
     zone: Annotated[str, typer.Argument(help="Zone code. 先行区代码")],
-    round_name: RoundOpt,
+    round_name: OptRound = None,
+    year: OptYear = None,
     lang: Annotated[str, typer.Option("--lang", help="zh or en reasons.")] = "zh",
     fmt: ResultFormatOption = ResultFormat.table,
     out: OutOption = None,
 ) -> None:
-    """Every indicator of one zone: value, target, verdict and reason. 先行区达标情况。"""
-    meta, verdicts = load_round(round_name, "verdicts")
+    """Every indicator of one zone: value, target, verdict, reason, trend. 先行区达标情况。"""
+    meta, table = _source(round_name, year)
+    verdicts = table("verdicts")
     rows = verdicts[verdicts["zone"] == zone]
     if rows.empty:
-        raise NotFoundError(f"zone {zone!r} is not in round {round_name!r}")
-    _, progress = load_round(round_name, "progress")
+        raise NotFoundError(f"zone {zone!r} is not assessed here; see `meili zones list`")
+    progress = table("progress")
     if not progress.empty:
         keep = ["zone", "indicator", "arrow", "distance_pct", "warning"]
         rows = rows.merge(
@@ -77,19 +99,22 @@ def zone_cmd(
         )
     cols = ["indicator", "value", "unit", "binding", f"target_{lang}", "status", f"reason_{lang}"]
     cols += [c for c in ("arrow", "distance_pct", "warning") if c in rows]
-    write_results(
-        records(rows[cols]),
-        fmt,
-        out,
-        {"zone": zone, "round": round_name, "year": meta["year"]},
-        sheet="zone",
-    )
+    write_results(records(rows[cols]), fmt, out, {"zone": zone, **meta}, sheet="zone")
 
 
 @app.command("compare")
 def compare_cmd(
     indicator: Annotated[str, typer.Option("--indicator", help="Indicator code. 指标代码")],
-    round_name: RoundOpt,
+    round_name: OptRound = None,
+    year: OptYear = None,
+    group: Annotated[
+        str | None,
+        typer.Option(
+            "--group",
+            help="With --year: rank all members of provinces31, east, central, west, "
+            "northeast, key168 or cities337 (全国比较组).",
+        ),
+    ] = None,
     tier: Annotated[str | None, typer.Option("--tier", help="Only zones of this tier.")] = None,
     unranked: Annotated[
         bool, typer.Option("--unranked", help="Show bands, not ranks (不排名展示).")
@@ -97,22 +122,25 @@ def compare_cmd(
     fmt: ResultFormatOption = ResultFormat.table,
     out: OutOption = None,
 ) -> None:
-    """Rank and percentile of every zone on one indicator (全国比较). 比较各先行区。"""
-    meta, table = load_round(round_name, "comparison")
-    if table.empty or indicator not in set(table["indicator"]):
-        raise NotFoundError(f"no comparable values of {indicator!r} in round {round_name!r}")
-    rows = table[table["indicator"] == indicator]
-    if tier:
-        rows = rows[rows["tier"] == tier]
-    if unranked:
-        rows = rows.drop(columns=[c for c in ("rank", "percentile") if c in rows])
-    write_results(
-        records(rows),
-        fmt,
-        out,
-        {"indicator": indicator, "round": round_name, "year": meta["year"]},
-        sheet="compare",
-    )
+    """Rank and percentile on one indicator: the zones, or a national group (全国比较)."""
+    policy = ComparePolicy(display="unranked" if unranked else "ranked")
+    if group is not None:
+        if year is None:
+            raise UserError("--group needs --year", Location(column="--group"))
+        rows = compare_group(indicator, year, group, policy)
+        meta: dict[str, Any] = {"indicator": indicator, "year": year, "group": group}
+    else:
+        meta, table = _source(round_name, year)
+        frame = table("comparison")
+        if frame.empty or indicator not in set(frame["indicator"]):
+            raise NotFoundError(f"no comparable values of {indicator!r} for the zones")
+        rows = frame[frame["indicator"] == indicator]
+        if tier:
+            rows = rows[rows["tier"] == tier]
+        if unranked:
+            rows = rows.drop(columns=[c for c in ("rank", "percentile", "leading") if c in rows])
+        meta = {"indicator": indicator, **meta}
+    write_results(records(rows), fmt, out, meta, sheet="compare")
 
 
 @app.command("diff")

@@ -203,3 +203,24 @@ def test_a_short_year_gives_no_annual_air_values(store: Path) -> None:
         row = v.loc[("C-330100", code, 2019)]
         assert np.isnan(row["value"]) and row["status"] == "missing"
         assert "daily-count minimum" in row["note"]
+
+
+def test_live_zone_and_national_group_commands(assessed: dict, capsys) -> None:
+    from cli_support import one_line_error, run
+
+    code, out, err = run(["assess", "zone", "P-330000", "--year", "2019", "-f", "json"], capsys)
+    assert code == 0, err
+    live = {r["indicator"]: r for r in json.loads(out)["records"]}
+    _, frozen = load_round("t1", "verdicts")
+    frozen = frozen[frozen["zone"] == "P-330000"].set_index("indicator")
+    assert {k: v["status"] for k, v in live.items()} == frozen["status"].to_dict()
+    args = ["assess", "compare", "--indicator", "glc.nev_share_new_vehicles", "--year", "2019",
+            "--group", "provinces31", "-f", "json"]  # fmt: skip
+    code, out, err = run(args, capsys)
+    assert code == 0, err
+    recs = json.loads(out)["records"]
+    ranked = [(r["unit"], r["rank"], r["n"]) for r in recs if r["rank"] is not None]
+    assert ranked == [("110000", 1, 3), ("310000", 2, 3), ("120000", 3, 3)]
+    assert len(recs) == 31 and recs[0]["name"] == "北京市"
+    code, _, err = run(["assess", "zone", "P-330000"], capsys)
+    assert "--round NAME or --year Y" in one_line_error(code, err)
