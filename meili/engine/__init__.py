@@ -4,7 +4,7 @@ DESIGN.md principle 3 ("one definition, two engines"). Definitions are written o
 DuckDB SQL; the Spark engine transpiles them with sqlglot (``read="duckdb", write="spark"``)
 and runs them in a local or cluster ``SparkSession``. Both engines expose the same small
 interface: register a DataFrame or a lake dataset as a view, create views from SQL and
-fetch a query as pandas.
+fetch a query as pandas or Arrow.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import pandas as pd
+import pyarrow as pa
 
 ENGINES = ("duckdb", "spark")
 
@@ -29,6 +30,8 @@ class Engine(Protocol):
     def view(self, name: str, sql: str) -> None: ...
 
     def fetch(self, sql: str) -> pd.DataFrame: ...
+
+    def fetch_arrow(self, sql: str) -> pa.Table: ...
 
 
 def lake_files(dataset: str, root: Path | None = None) -> list[str]:
@@ -84,6 +87,9 @@ class DuckDBEngine:
 
     def fetch(self, sql: str) -> pd.DataFrame:
         return self.con.sql(sql).df()
+
+    def fetch_arrow(self, sql: str) -> pa.Table:
+        return self.con.sql(sql).to_arrow_table()
 
 
 _SPARK: dict[str, Any] = {}
@@ -157,6 +163,9 @@ class SparkEngine:
 
     def fetch(self, sql: str) -> pd.DataFrame:
         return self.spark.sql(to_spark_sql(sql)).toPandas()
+
+    def fetch_arrow(self, sql: str) -> pa.Table:
+        return self.spark.sql(to_spark_sql(sql)).toArrow()
 
 
 def get_engine(name: str = "duckdb", root: Path | None = None) -> DuckDBEngine | SparkEngine:

@@ -1,24 +1,21 @@
 """HJ 663 period computations over hourly air data, defined once, run on DuckDB or Spark.
 
-Definitions (DuckDB SQL; Spark runs them transpiled, :mod:`meili.engine`):
-
-1. site day, materialised once per engine and period from a single scan of the hourly data
-   (:func:`materialise_site_day`: daily counts/means and the 24 hourly O3 slots in one
-   aggregate, 8-h windows derived row-wise from the slots; site-days with duplicate hourly
-   stamps fall back to the row-wise definition :func:`site_day_sql`). GB 3095-2012/2026
-   Table 4, §3.8–§3.10; HJ 663-2013/2026 §6.1.2: per site and natural day (hour-ending
-   stamps, 00:00 = 24:00 of the previous day) the daily means of PM2.5, PM10, SO2, NO2, CO
-   with ≥ 20 hourly values; the 17 O3 8-h windows ending 08:00 … 24:00, each valid with
-   ≥ 6 hourly values; the 24 hourly O3 values.
-2. city day (HJ 663 §3 "City value"): means over the city's evaluation sites (对照点
-   excluded) of the valid site daily values, of each 8-h window and each hourly O3; MDA8 =
-   max of the city 8-h values, valid with ≥ 14 windows or above 160 µg/m³; O3 1-h max.
+1. site day (:mod:`meili.engine.site_days`): one scan of the hourly data by the engine
+   (one SQL definition, transpiled for Spark) gives per site-day counts/means and the O3
+   (hour, value) pairs; numpy lays them out in hourly slots and derives the 8-h windows.
+   GB 3095-2012/2026 Table 4, HJ 663-2013/2026 §6.1.2: daily means with ≥ 20 hourly
+   values; the 17 O3 8-h windows ending 08:00 … 24:00, each valid with ≥ 6 hourly values.
+   Cached per engine, period and sites.
+2. city day (:mod:`meili.engine.day_arrays`, HJ 663 §3 "City value"): means over the
+   city's evaluation sites (对照点 excluded) of the valid site daily values, of each 8-h
+   window and each hourly O3; MDA8 = max of the city 8-h values, valid with ≥ 14 windows
+   or above 160 µg/m³; O3 1-h max. Zones: means over their cities, the same way.
 3. daily AQI (HJ 633, numpy on the concentration arrays, :func:`hj663.daily_aqi`) from the
    city-mean (or site) concentrations.
-4. period statistics (HJ 663 §3): means, P98/P95/P90 with k = 1 + (n − 1)p (DuckDB
-   ``quantile_cont`` = Spark ``percentile``), good/heavy/valid days, monthly counts for the
-   validity rule; then compliance, composite index and ranking (pure pandas on one row per
-   city).
+4. period statistics (HJ 663 §3, SQL on the engine): means, P98/P95/P90 with
+   k = 1 + (n − 1)p (DuckDB ``quantile_cont`` = Spark ``percentile``), good/heavy/valid
+   days, monthly counts for the validity rule; then compliance, composite index and
+   ranking (pure pandas on one row per city).
 """
 
 from __future__ import annotations
@@ -33,176 +30,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from meili.engine import DuckDBEngine, Engine, SparkEngine, get_engine, lake_files
+from meili.engine import DuckDBEngine, Engine, get_engine, lake_files
+from meili.engine.day_arrays import DAILY_POLS, DayArrays, finish, unit_means
+from meili.engine.site_days import site_day_sql, site_days, site_slots_sql
 from meili.standards.air import hj663
 from meili.standards.air.cities import city_codes, group_members
 from meili.standards.air.ranking import change_rate, composite_index, rank_cities
-from meili.standards.air.validity import (
-    MIN_HOURS_DAILY,
-    MIN_HOURS_O3_8H,
-    MIN_WINDOWS_MDA8,
-    O3_8H_GRADE_II,
-)
+from meili.standards.air.validity import MIN_HOURS_DAILY, MIN_WINDOWS_MDA8
 
-DAILY_POLS = ("pm25", "pm10", "so2", "no2", "co")
-WINDOW_ENDS = tuple(range(8, 25))  # 8-h windows ending 08:00 … 24:00
-HOURS = tuple(range(1, 25))
 Progress = Callable[[str], None]
 
 
 def _d(day: object) -> str:
     return pd.Timestamp(day).strftime("%Y-%m-%d")
-
-
-def site_day_sql(start: object, end: object, source: str = "hourly") -> str:
-    """Per site-day aggregates of the hourly table ``hourly`` (GB 3095 Table 4 inputs)."""
-    lo = _d(start)
-    hi = _d(pd.Timestamp(end) + pd.Timedelta(days=1))
-    aggs = []
-    for p in DAILY_POLS:
-        aggs.append(f"count({p}) AS n_{p}, avg({p}) AS m_{p}")
-    for e in WINDOW_ENDS:
-        cond = f"hh BETWEEN {e - 7} AND {e}"
-        aggs.append(f"count(o3) FILTER (WHERE {cond}) AS c{e}")
-        aggs.append(f"sum(o3) FILTER (WHERE {cond}) AS s{e}")
-    for h in HOURS:
-        aggs.append(f"max(o3) FILTER (WHERE hh = {h}) AS h{h}")
-    return f"""
-WITH h AS (
-  SELECT site_code,
-         CAST(time - INTERVAL 1 HOUR AS DATE) AS day,
-         CASE WHEN hour(time) = 0 THEN 24 ELSE hour(time) END AS hh,
-         pm25, pm10, so2, no2, co, o3
-  FROM {source}
-  WHERE time > CAST(DATE '{lo}' AS TIMESTAMP) AND time <= CAST(DATE '{hi}' AS TIMESTAMP)
-)
-SELECT site_code, day, {", ".join(aggs)}
-FROM h GROUP BY site_code, day
-"""
-
-
-def site_slots_sql(start: object, end: object, source: str = "hourly") -> str:
-    """Narrow single-scan site-day aggregate: daily counts/means and the 24 hourly O3 slots.
-
-    GB 3095-2012/2026 Table 4 inputs, like :func:`site_day_sql`, but the 8-h window counts
-    and sums are not aggregated from the rows: :func:`site_daily_from_slots_sql` derives
-    them from the hourly slots, which equals the row aggregate whenever each hour holds at
-    most one O3 value (``n_o3`` = non-empty slots; other site-days are recomputed by
-    :func:`site_day_sql`, see :func:`materialise_site_day`). The hour is a TINYINT: the
-    24 slot filters compare one byte per row.
-    """
-    lo = _d(start)
-    hi = _d(pd.Timestamp(end) + pd.Timedelta(days=1))
-    aggs = [f"count({p}) AS n_{p}, avg({p}) AS m_{p}" for p in DAILY_POLS]
-    aggs.append("count(o3) AS n_o3")
-    aggs.extend(f"max(o3) FILTER (WHERE hh = {h}) AS h{h}" for h in HOURS)
-    return f"""
-WITH h AS (
-  SELECT site_code,
-         CAST(time - INTERVAL 1 HOUR AS DATE) AS day,
-         CAST(CASE WHEN hour(time) = 0 THEN 24 ELSE hour(time) END AS TINYINT) AS hh,
-         pm25, pm10, so2, no2, co, o3
-  FROM {source}
-  WHERE time > CAST(DATE '{lo}' AS TIMESTAMP) AND time <= CAST(DATE '{hi}' AS TIMESTAMP)
-)
-SELECT site_code, day, {", ".join(aggs)}
-FROM h GROUP BY site_code, day
-"""
-
-
-def _slots_filled(hours: Iterable[int]) -> str:
-    return " + ".join(f"CAST(h{h} IS NOT NULL AS INTEGER)" for h in hours)
-
-
-def slot_duplicates_sql(source: str = "site_daily_slots") -> str:
-    """Site-days where an hour holds more than one O3 value (``n_o3`` > non-empty slots)."""
-    return f"SELECT site_code, day FROM {source} WHERE n_o3 <> ({_slots_filled(HOURS)})"
-
-
-def site_daily_from_slots_sql(slots: str) -> str:
-    """:func:`site_daily_sql` of :func:`site_day_sql`, computed row-wise from ``slots``.
-
-    ``slots`` is a :func:`site_slots_sql` query or table. 8-h window ending at hour e
-    (HJ 663 §6.1.2, GB 3095 Table 4): c_e = non-empty slots e − 7 … e, valid with c_e ≥ 6,
-    value = their sum / c_e; this equals the FILTER aggregates of :func:`site_day_sql`
-    when each hour holds at most one O3 value (checked: :func:`slot_duplicates_sql`).
-    Also returns ``n_o3`` for that check.
-    """
-    pols = [f"n_{p}, m_{p}" for p in DAILY_POLS]
-    inner = [*pols, "n_o3"]
-    inner += [
-        f"CAST(h{h} IS NOT NULL AS INTEGER) AS f{h}, coalesce(h{h}, 0.0) AS z{h}, h{h}"
-        for h in HOURS
-    ]
-    mid = [*pols, "n_o3"]
-    for e in WINDOW_ENDS:
-        win = range(e - 7, e + 1)
-        mid.append(
-            f"{' + '.join(f'f{h}' for h in win)} AS c{e}, "
-            f"{' + '.join(f'z{h}' for h in win)} AS s{e}"
-        )
-    mid.extend(f"h{h}" for h in HOURS)
-    cols = []
-    for p in DAILY_POLS:
-        cols.append(f"CASE WHEN n_{p} >= {MIN_HOURS_DAILY} THEN m_{p} END AS {p}, n_{p}")
-    for e in WINDOW_ENDS:
-        cols.append(f"CASE WHEN c{e} >= {MIN_HOURS_O3_8H} THEN s{e} / c{e} END AS w{e}")
-    cols.extend(f"h{h}" for h in HOURS)
-    cols.append("n_o3")
-    return (
-        f"SELECT site_code, day, {', '.join(cols)} FROM ("
-        f"SELECT site_code, day, {', '.join(mid)} FROM ("
-        f"SELECT site_code, day, {', '.join(inner)} FROM ({slots}) q0) q1) q2"
-    )
-
-
-def site_daily_columns() -> list[str]:
-    """Columns of :func:`site_daily_sql`, in order."""
-    cols = ["site_code", "day"]
-    for p in DAILY_POLS:
-        cols += [p, f"n_{p}"]
-    return cols + [f"w{e}" for e in WINDOW_ENDS] + [f"h{h}" for h in HOURS]
-
-
-def site_daily_sql(source: str = "site_day") -> str:
-    """Valid site daily values (≥ 20 hours) and valid 8-h windows (≥ 6 hours); GB 3095 Table 4."""
-    cols = []
-    for p in DAILY_POLS:
-        cols.append(f"CASE WHEN n_{p} >= {MIN_HOURS_DAILY} THEN m_{p} END AS {p}, n_{p}")
-    for e in WINDOW_ENDS:
-        cols.append(f"CASE WHEN c{e} >= {MIN_HOURS_O3_8H} THEN s{e} / c{e} END AS w{e}")
-    cols.extend(f"h{h}" for h in HOURS)
-    return f"SELECT site_code, day, {', '.join(cols)} FROM {source}"
-
-
-def unit_day_sql(source: str, key: str, join: str = "", where: str = "") -> str:
-    """Mean over member units (sites of a city; cities of a zone); HJ 663 §3 city value."""
-    cols = [f"avg({p}) AS {p}, count({p}) AS sites_{p}" for p in DAILY_POLS]
-    cols += [f"avg(w{e}) AS w{e}" for e in WINDOW_ENDS]
-    cols += [f"avg(h{h}) AS h{h}" for h in HOURS]
-    return (
-        f"SELECT {key} AS key, d.day AS day, {', '.join(cols)} FROM {source} d {join} "
-        f"{where} GROUP BY {key}, d.day"
-    )
-
-
-def finish_day_sql(source: str) -> str:
-    """MDA8 (≥ 14 valid windows or > 160) and O3 1-h max; HJ 663-2013/2026 §6.1.2."""
-    ws = [f"w{e}" for e in WINDOW_ENDS]
-    mx = f"greatest({', '.join(f'coalesce({w}, -1.0)' for w in ws)})"
-    n_win = " + ".join(f"CAST({w} IS NOT NULL AS INTEGER)" for w in ws)
-    h1 = f"greatest({', '.join(f'coalesce(h{h}, -1.0)' for h in HOURS)})"
-    pols = ", ".join(f"{p}" for p in DAILY_POLS)
-    prefix = "sites" if "sites" in source or "zone" in source else "n"
-    extra = ", " + ", ".join(f"{prefix}_{p}" for p in DAILY_POLS)
-    return f"""
-SELECT key, day, {pols}{extra},
-       CASE WHEN ({n_win}) >= {MIN_WINDOWS_MDA8} OR {mx} > {O3_8H_GRADE_II}
-            THEN {mx} END AS o3_8h,
-       ({n_win}) AS o3_8h_windows,
-       CASE WHEN {h1} >= 0 THEN {h1} END AS o3_1h
-FROM {source}
-"""
 
 
 def period_sql(source: str = "daily") -> str:
@@ -272,11 +112,6 @@ def _select(cities: pd.DataFrame, sel: Selection) -> pd.DataFrame:
     return cities[keep]
 
 
-def _fetch_day(df: pd.DataFrame) -> pd.DataFrame:
-    df["day"] = pd.to_datetime(df["day"])
-    return df.sort_values(["key", "day"]).reset_index(drop=True)
-
-
 def daily(
     start: object,
     end: object,
@@ -316,37 +151,43 @@ def daily(
         tuple(sorted(member_sites["site_code"].astype(str))),
     )
     key += (_lake_state("air_hourly", getattr(eng, "root", None) or root),)
-    if _SITE_DAY_CACHE.get(eng) != key:  # one scan of the hourly data per engine and period
+    cached = _SITE_DAY_CACHE.get(eng)
+    if cached is not None and cached[0] == key:  # one scan per engine, period and sites
+        site = cached[1]
+    else:
         _SITE_DAY_CACHE.pop(eng, None)
         if len(member_sites) == len(sites):  # all sites: filter the site-days, not the hours
-            materialise_site_day(eng, start, end, "hourly", keep="sites")
+            site = site_days(eng, start, end, "hourly", keep="sites")
         else:
             eng.view(
                 "hourly_sel",
                 "SELECT h.* FROM hourly h SEMI JOIN sites s ON h.site_code = s.site_code",
             )
-            materialise_site_day(eng, start, end, "hourly_sel")
-        _SITE_DAY_CACHE[eng] = key
+            site = site_days(eng, start, end, "hourly_sel")
+        _SITE_DAY_CACHE[eng] = (key, site)
+    names = cities.set_index("key")
     if site_level:
-        eng.view("site_unit", "SELECT site_code AS key, d.* FROM site_daily d")
-        frame = _fetch_day(eng.fetch(finish_day_sql("site_unit")))
+        frame = finish(site, "n")
         info = sites.set_index("site_code")
-        pos = info.index.get_indexer(frame["key"])  # every key is a registered site
+        at = info.index.get_indexer(site.keys)  # every site key is a registered site
         frame["site_code"] = frame["key"]
-        frame["site_name"] = _take(info["name"], pos)
-        frame["control"] = _take(info["control"], pos)
-        frame["key"] = _take(info["key"], pos)
+        frame["site_name"] = info["name"].to_numpy()[at][site.codes]
+        frame["control"] = info["control"].to_numpy()[at][site.codes]
+        city_key = info["key"].to_numpy()[at]
+        frame["key"] = city_key[site.codes]
+        pos = names.index.get_indexer(city_key)[site.codes]
     else:
         note("city days")
-        join = "JOIN sites s ON d.site_code = s.site_code"
-        eng.view("city_sites", unit_day_sql("site_daily", "s.key", join, "WHERE NOT s.control"))
-        frame = _fetch_day(eng.fetch(finish_day_sql("city_sites")))
-    names = cities.set_index("key")
-    pos = names.index.get_indexer(frame["key"])
+        city = _city_days(site, member_sites)
+        frame = finish(city, "sites")
+        pos = names.index.get_indexer(city.keys)[city.codes]
     frame["city_code"] = _take(names["city_code"], pos)
     frame["city_name"] = _take(names["city_name"], pos)
     if sel.zones and not site_level:
-        frame = pd.concat([frame, _zones(eng, frame, sel.zones, cities)], ignore_index=True)
+        zones = finish(_zone_days(city, sel.zones, cities), "sites")
+        zones["city_code"] = None
+        zones["city_name"] = zones["key"]
+        frame = pd.concat([frame, zones], ignore_index=True)
     frame["invalid"] = _day_reasons(frame, site_level)
     note("daily AQI")
     return hj663.daily_aqi(frame, edition, copy=False)
@@ -375,43 +216,6 @@ def _take(values: pd.Series, pos: np.ndarray) -> np.ndarray:
 #: Engine → (start, end, sites, lake files) of its materialised site-day aggregate: a
 #: second call for the same period and sites (site level, then city level) reuses it.
 _SITE_DAY_CACHE: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
-
-
-def materialise_site_day(
-    eng: Engine, start: object, end: object, source: str, keep: str | None = None
-) -> None:
-    """Materialise the site daily values in one scan of ``source``; view ``site_daily``.
-
-    Same columns and values as :func:`site_daily_sql` of :func:`site_day_sql` (GB 3095
-    Table 4, HJ 663 §6.1.2): one aggregate with the 24 hourly O3 slots, windows derived
-    row-wise (:func:`site_daily_from_slots_sql`); site-days where an hour holds several O3
-    values (duplicate stamps) are recomputed from their rows with :func:`site_day_sql`.
-    ``keep``: a table of ``site_code`` to keep, applied to the site-days (the same rows as
-    filtering the hours first, cheaper when it keeps nearly every site).
-    """
-    slots = site_slots_sql(start, end, source)
-    if keep is not None:
-        slots = f"SELECT q.* FROM ({slots}) q SEMI JOIN {keep} k ON q.site_code = k.site_code"
-    _materialise(eng, "site_daily_slots", site_daily_from_slots_sql(slots))
-    cols = ", ".join(site_daily_columns())
-    dup = int(eng.fetch(f"SELECT count(*) AS n FROM ({slot_duplicates_sql()}) q")["n"].iloc[0])
-    if dup == 0:
-        eng.view("site_daily", f"SELECT {cols} FROM site_daily_slots")
-        return
-    _materialise(eng, "site_dup", slot_duplicates_sql())
-    eng.view(
-        "hourly_dup",
-        f"SELECT h.* FROM {source} h SEMI JOIN site_dup d ON h.site_code = d.site_code "
-        "AND CAST(h.time - INTERVAL 1 HOUR AS DATE) = d.day",
-    )
-    _materialise(eng, "site_day_dup", site_day_sql(start, end, "hourly_dup"))
-    fast = ", ".join(f"f.{c}" for c in site_daily_columns())
-    eng.view(
-        "site_daily",
-        f"SELECT {fast} FROM site_daily_slots f ANTI JOIN site_dup d "
-        f"ON f.site_code = d.site_code AND f.day = d.day "
-        f"UNION ALL {site_daily_sql('site_day_dup')}",
-    )
 
 
 def _day_reasons(frame: pd.DataFrame, site_level: bool) -> pd.Series:
@@ -466,28 +270,41 @@ def _windows_text(n: int) -> str:
     return f"o3_8h: {n} valid 8-h windows < {MIN_WINDOWS_MDA8}"
 
 
-def _materialise(eng: Engine, name: str, sql: str) -> None:
-    if isinstance(eng, DuckDBEngine | SparkEngine):
-        eng.materialise(name, sql)
-    else:  # pragma: no cover - other engines
-        eng.view(name, sql)
+def _city_days(site: DayArrays, member_sites: pd.DataFrame) -> DayArrays:
+    """City day = mean over the city's evaluation sites (对照点 excluded); HJ 663 §3."""
+    info = member_sites.astype({"key": str}).set_index("site_code")
+    pos = info.index.get_indexer(site.keys)
+    city = np.where(pos >= 0, _take(info["key"], pos), None)
+    control = np.where(pos >= 0, _take(info["control"], pos), True).astype(bool)
+    counted = ~control & (city != None)  # noqa: E711 - element-wise
+    keys = np.array(sorted(set(city[counted])), dtype=object)
+    unit = np.full(len(site.keys), -1, dtype=np.int64)
+    unit[counted] = np.searchsorted(keys, city[counted].astype(str))
+    return unit_means(site, unit[site.codes], keys)
 
 
-def _zones(
-    eng: Engine, frame: pd.DataFrame, zones: dict[str, list[str]], cities: pd.DataFrame
-) -> pd.DataFrame:
-    """Zone day = mean of its cities' day values (city_sites rows), HJ 663 §3 by analogy."""
-    rows = []
+def _zone_days(city: DayArrays, zones: dict[str, list[str]], cities: pd.DataFrame) -> DayArrays:
+    """Zone day = mean of its cities' day values (city means), HJ 663 §3 by analogy.
+
+    A city in several zones counts for each of them.
+    """
+    keys = np.array(sorted(zones), dtype=object)
+    parts = []
     for zone, members in zones.items():
-        keys = _select(cities, Selection(cities=members))["key"]
-        rows.extend((k, zone) for k in keys)
-    eng.register("zone_members", pd.DataFrame(rows, columns=["key", "zone"]).astype(str))
-    join = "JOIN zone_members z ON d.key = z.key"
-    eng.view("zone_days", unit_day_sql("city_sites", "z.zone", join))
-    out = _fetch_day(eng.fetch(finish_day_sql("zone_days")))
-    out["city_code"] = None
-    out["city_name"] = out["key"]
-    return out
+        wanted = _select(cities, Selection(cities=members))["key"].astype(str).to_numpy()
+        mine = np.flatnonzero(np.isin(city.keys[city.codes], wanted))
+        unit = np.full(len(mine), np.searchsorted(keys, zone), dtype=np.int64)
+        parts.append((city.take(mine), unit))
+    stacked = DayArrays(
+        city.keys,
+        np.concatenate([p.codes for p, _ in parts]),
+        np.concatenate([p.day for p, _ in parts]),
+        np.hstack([p.values for p, _ in parts]),
+        np.hstack([p.counts for p, _ in parts]),
+        np.hstack([p.windows for p, _ in parts]),
+        np.hstack([p.hours for p, _ in parts]),
+    )
+    return unit_means(stacked, np.concatenate([u for _, u in parts]), keys)
 
 
 def period(
@@ -669,14 +486,11 @@ def records(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> list[d
 __all__ = [
     "Selection",
     "daily",
-    "materialise_site_day",
     "month_counts_sql",
     "period",
     "period_sql",
     "rank_year",
     "records",
-    "site_daily_from_slots_sql",
     "site_day_sql",
     "site_slots_sql",
-    "slot_duplicates_sql",
 ]
