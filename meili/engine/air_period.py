@@ -253,9 +253,9 @@ def _distinct_rows(states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         combos, inverse = np.unique(states, axis=0, return_inverse=True)
         return combos, inverse.reshape(-1)
     weights = base ** np.arange(states.shape[1], dtype=np.int64)
-    codes, inverse = np.unique(states @ weights, return_inverse=True)
+    inverse, codes = pd.factorize(states @ weights)  # hashing: no sort of all rows
     combos = (codes[:, None] // weights[None, :]) % base
-    return combos, inverse.reshape(-1)
+    return combos, inverse
 
 
 def _hours_text(p: str) -> Callable[[int], str]:

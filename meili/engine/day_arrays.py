@@ -128,19 +128,19 @@ def finish(days: DayArrays, count_prefix: str) -> pd.DataFrame:
     means, valid with ≥ 14 valid windows or above 160 µg/m³. Count columns are named
     ``<count_prefix>_<pollutant>`` (``n`` hours for sites, ``sites`` for units).
     """
-    frame: dict[str, object] = {
-        "key": days.keys[days.codes],
-        "day": days.day.astype("datetime64[us]"),
-    }
-    for i, p in enumerate(DAILY_POLS):
-        frame[p] = days.values[i]
-    for i, p in enumerate(DAILY_POLS):
-        frame[f"{count_prefix}_{p}"] = days.counts[i]
-    top = np.fmax.reduce(days.windows, axis=0) if len(days) else np.empty(0)
+    n = len(days)
+    floats = np.empty((len(DAILY_POLS) + 2, n))  # one float block, handed to pandas uncopied
+    floats[: len(DAILY_POLS)] = days.values
+    top = np.fmax.reduce(days.windows, axis=0) if n else np.empty(0)
     valid = (~np.isnan(days.windows)).sum(axis=0).astype(np.int32)
     keep = (valid >= MIN_WINDOWS_MDA8) | (top > O3_8H_GRADE_II)
-    frame["o3_8h"] = np.where(keep & (top >= 0), top, np.nan)
-    frame["o3_8h_windows"] = valid
-    hour_max = np.fmax.reduce(days.hours, axis=0) if len(days) else np.empty(0)
-    frame["o3_1h"] = np.where(hour_max >= 0, hour_max, np.nan)
-    return pd.DataFrame(frame)
+    floats[-2] = np.where(keep & (top >= 0), top, np.nan)
+    hour_max = np.fmax.reduce(days.hours, axis=0) if n else np.empty(0)
+    floats[-1] = np.where(hour_max >= 0, hour_max, np.nan)
+    frame = pd.DataFrame(floats.T, columns=[*DAILY_POLS, "o3_8h", "o3_1h"], copy=False)
+    frame.insert(0, "key", days.keys[days.codes])
+    frame.insert(1, "day", days.day.astype("datetime64[us]"))
+    for i, p in enumerate(DAILY_POLS):
+        frame.insert(2 + len(DAILY_POLS) + i, f"{count_prefix}_{p}", days.counts[i])
+    frame.insert(len(frame.columns) - 1, "o3_8h_windows", valid)
+    return frame

@@ -23,7 +23,7 @@ from meili.standards.air.editions import EDITION_2026_FROM, edition_for, normali
 from meili.standards.air.gb3095 import limit
 from meili.standards.air.hj633_tables import INDICATORS, POLLUTANT
 from meili.standards.air.index import _FALLBACK_2012, _UPPERS
-from meili.standards.air.subindex import SPECIAL_LIMIT, iaqi_values
+from meili.standards.air.subindex import SPECIAL_LIMIT, iaqi_flagged
 from meili.standards.air.validity import MIN_DAYS_FEBRUARY, MIN_DAYS_MONTH, MIN_DAYS_YEAR
 
 #: Daily columns (city-mean concentrations) → HJ 633 daily items.
@@ -72,24 +72,22 @@ def _daily_aqi_arrays(
     items = INDICATORS[(edition, "daily")]
     n = len(next(iter(conc.values())))
     nan = np.full(n, np.nan)
-    subs: list[np.ndarray] = []
+    table = np.empty((len(items), n))  # one row per indicator: whole-row operations
     over = np.zeros(n, dtype=bool)
-    for item in items:  # loop over ≤ 7 indicators, not over rows
+    for j, item in enumerate(items):  # loop over ≤ 7 indicators, not over rows
         c = conc.get(item, nan)
-        values, missing = iaqi_values(item, c, edition, "cap")
-        sub = np.where(missing, np.nan, values.astype(np.float64))
+        values, missing, undefined = iaqi_flagged(item, c, edition)
+        table[j] = values
+        table[j, missing] = np.nan
         if item in _FALLBACK_2012 and edition == "2012":
             alt = _FALLBACK_2012[item]  # HJ 633-2012 Table 1 notes 2/3: > 800 → other IAQI
-            alt_values, alt_missing = iaqi_values(alt, conc.get(alt, nan), edition, "cap")
-            alt_sub = np.where(alt_missing, np.nan, alt_values.astype(np.float64))
-            sub = np.where(c > SPECIAL_LIMIT, alt_sub, sub)
+            alt_values, alt_missing, _ = iaqi_flagged(alt, conc.get(alt, nan), edition)
+            use = c > SPECIAL_LIMIT
+            table[j, use] = np.where(alt_missing, np.nan, alt_values)[use]
         else:
-            _, strict_missing = iaqi_values(item, c, edition, "missing")
-            over |= strict_missing & ~missing
-        subs.append(sub)
-    table = np.column_stack(subs)
-    aqi_v = np.fmax.reduce(table, axis=1)  # max IAQI, missing ones skipped
-    aqi_v = np.where(over, np.nan, aqi_v)  # above the table: the maximum is undefined
+            over |= undefined
+    aqi_v = np.fmax.reduce(table, axis=0)  # max IAQI, missing ones skipped
+    aqi_v[over] = np.nan  # above the table: the maximum is undefined
     has = ~np.isnan(aqi_v)
     names: list[str] = []
     for item in items:
@@ -97,8 +95,8 @@ def _daily_aqi_arrays(
             names.append(POLLUTANT[item])
     code = np.zeros(n, dtype=np.int64)
     for g, name in enumerate(names):
-        cols = [i for i, item in enumerate(items) if POLLUTANT[item] == name]
-        gmax = np.fmax.reduce(table[:, cols], axis=1)
+        rows = [i for i, item in enumerate(items) if POLLUTANT[item] == name]
+        gmax = np.fmax.reduce(table[rows], axis=0) if len(rows) > 1 else table[rows[0]]
         code |= ((gmax == aqi_v) & (aqi_v > 50)).astype(np.int64) << g
     labels = np.array(
         [";".join(nm for g, nm in enumerate(names) if k >> g & 1) for k in range(1 << len(names))],
@@ -107,7 +105,7 @@ def _daily_aqi_arrays(
     primary = np.where(has & (aqi_v > 50), labels[code], None)
     ints = np.where(has, aqi_v, 0).astype(np.int64)
     level = np.where(has, np.searchsorted(_UPPERS, ints, side="left") + 1.0, np.nan)
-    complete = ~np.isnan(table).any(axis=1)
+    complete = ~np.isnan(table).any(axis=0)
     return aqi_v, primary, level, complete
 
 
@@ -194,33 +192,39 @@ def period_validity(
         + 1
         for m in months
     }
-    need = {k: month_minimum(k[0], k[1], v) for k, v in cover.items()}
+    need = np.array(
+        [month_minimum(y, m, days) or 0 for (y, m), days in cover.items()], dtype=float
+    )
+    month_labels = np.array([f"{y}-{m:02d}" for y, m in cover], dtype=object)
     keys = month_counts["key"].drop_duplicates()
     grid = pd.MultiIndex.from_product([keys, list(cover)], names=["key", "ym"])
     mc = month_counts.assign(
         ym=list(zip(month_counts["year"], month_counts["month"], strict=False))
     )
     mc = mc.set_index(["key", "ym"]).reindex(grid)
-    need_arr = np.array([need[ym] if need[ym] is not None else 0 for _, ym in grid], dtype=float)
-    labels = np.array([f"{y}-{m:02d}" for _, (y, m) in grid], dtype=object)
     whole_year = start == pd.Timestamp(start.year, 1, 1) and end == pd.Timestamp(start.year, 12, 31)
     out = pd.DataFrame(index=pd.Index(keys, name="key"))
+    shape = (len(keys), len(cover))
     for pol in POLLUTANTS:
-        n = mc[f"n_{pol}"].fillna(0).to_numpy(dtype=float)
-        short = pd.Series(np.where(n < need_arr, labels, None), index=grid)
-        short_by_key = short.dropna().groupby(level="key").agg(",".join)
-        reason = pd.Series("", index=out.index, dtype=object)
-        has_short = short_by_key.reindex(out.index).notna()
-        reason[has_short] = "months below the daily-count minimum: " + short_by_key.reindex(
-            out.index
-        )[has_short].astype(str)
-        total = pd.Series(n, index=grid).groupby(level="key").sum().reindex(out.index).fillna(0)
+        n = mc[f"n_{pol}"].fillna(0).to_numpy(dtype=float).reshape(shape)
+        short = n < need  # per key and month: below the month minimum
+        patterns, which = np.unique(short, axis=0, return_inverse=True)
+        texts = np.array(
+            [
+                "months below the daily-count minimum: " + ",".join(month_labels[row])
+                if row.any()
+                else ""
+                for row in patterns
+            ],
+            dtype=object,
+        )
+        reason = texts[which.reshape(-1)] if len(keys) else np.empty(0, dtype=object)
+        total = n.sum(axis=1)
         if whole_year:
-            few = total < MIN_DAYS_YEAR
             note = f"fewer than {MIN_DAYS_YEAR} daily values in the year"
-            reason[few] = np.where(reason[few] == "", note, note + "; " + reason[few])
-        no_data = total == 0
-        reason[no_data] = "no valid daily values"
+            few = total < MIN_DAYS_YEAR
+            reason = np.where(few, np.where(reason == "", note, note + "; " + reason), reason)
+        reason = np.where(total == 0, "no valid daily values", reason).astype(object)
         out[f"valid_{pol}"] = reason == ""
         out[f"reason_{pol}"] = reason
     return out
