@@ -228,32 +228,37 @@ def _day_reasons(frame: pd.DataFrame, site_level: bool) -> pd.Series:
     for p in DAILY_POLS:
         missing = frame[p].isna().to_numpy()
         if site_level:
-            n = frame[f"n_{p}"].fillna(0).to_numpy().astype(np.int64)
+            n = frame[f"n_{p}"].to_numpy()
             pieces.append((np.where(missing, n + 1, 0), _hours_text(p)))
         else:
             pieces.append((missing.astype(np.int64), _no_site_text(p)))
-    w = frame["o3_8h_windows"].fillna(0).to_numpy().astype(np.int64)
+    w = frame["o3_8h_windows"].to_numpy()
     pieces.append((np.where(frame["o3_8h"].isna().to_numpy(), w + 1, 0), _windows_text))
-    states = np.column_stack([st for st, _ in pieces])
-    combos, inverse = _distinct_rows(states)
-    texts = np.array(
-        [
-            "; ".join(text(int(st) - 1) for st, (_, text) in zip(row, pieces, strict=True) if st)
-            for row in combos
-        ],
-        dtype=object,
-    )
+    combos, inverse = _distinct_rows([st for st, _ in pieces])
+    words = [{} for _ in pieces]  # (piece, state) → text, each built once
+    texts = np.empty(len(combos), dtype=object)
+    for i, row in enumerate(combos):
+        parts = []
+        for j, st in enumerate(row):
+            if st:
+                if st not in words[j]:
+                    words[j][st] = pieces[j][1](int(st) - 1)
+                parts.append(words[j][st])
+        texts[i] = "; ".join(parts)
     return pd.Series(texts[inverse], index=frame.index, dtype=object)
 
 
-def _distinct_rows(states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows of a small non-negative int matrix and each row's position among them."""
-    base = int(states.max(initial=0)) + 1
-    if base ** states.shape[1] >= 2**62:  # pragma: no cover - counts are < 25
-        combos, inverse = np.unique(states, axis=0, return_inverse=True)
+def _distinct_rows(states: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of small non-negative int columns and each row's position among them."""
+    base = max((int(st.max(initial=0)) for st in states), default=0) + 1
+    if base ** len(states) >= 2**62:  # pragma: no cover - counts are < 25
+        combos, inverse = np.unique(np.column_stack(states), axis=0, return_inverse=True)
         return combos, inverse.reshape(-1)
-    weights = base ** np.arange(states.shape[1], dtype=np.int64)
-    inverse, codes = pd.factorize(states @ weights)  # hashing: no sort of all rows
+    weights = base ** np.arange(len(states), dtype=np.int64)
+    code = np.zeros(len(states[0]) if states else 0, dtype=np.int64)
+    for st, w in zip(states, weights, strict=True):  # column by column: no matrix
+        code += st.astype(np.int64) * w
+    inverse, codes = pd.factorize(code)  # hashing: no sort of all rows
     combos = (codes[:, None] // weights[None, :]) % base
     return combos, inverse
 

@@ -6,7 +6,7 @@ daily means of PM2.5, PM10, SO2, NO2 and CO, valid with ≥ 20 hourly values; th
 values.
 
 The hourly table is read once, by the engine (DuckDB or Spark), with one SQL definition
-(:func:`site_slots_sql`): counts and means per site-day plus the O3 values as a list of
+(:func:`site_slots_sql`): counts and sums per site-day plus the O3 values as a list of
 (hour, value) pairs. :func:`layout` then places the pairs in 24 hourly slots and derives
 the windows with whole-array numpy operations. Site-days where an hour holds more than one
 O3 value (duplicate stamps) are recomputed from their rows with the row-wise reference
@@ -67,12 +67,12 @@ FROM h GROUP BY site_code, day
 
 
 def site_slots_sql(start: object, end: object, source: str = "hourly") -> str:
-    """One-scan site-day aggregate: daily counts/means and the O3 (hour, value) pairs ``l``.
+    """One-scan site-day aggregate: daily counts/sums and the O3 (hour, value) pairs ``l``.
 
     The pairs are collected without order (each value carries its hour), so the result is
     the same on DuckDB (``array_agg``) and Spark (``collect_list``).
     """
-    aggs = [f"count({p}) AS n_{p}, avg({p}) AS m_{p}" for p in DAILY_POLS]
+    aggs = [f"count({p}) AS n_{p}, sum({p}) AS s_{p}" for p in DAILY_POLS]
     aggs.append("array_agg(struct_pack(hh := hh, v := o3)) FILTER (WHERE o3 IS NOT NULL) AS l")
     return f"""{_hourly_cte(start, end, source, "INTEGER")}
 SELECT site_code, day, {", ".join(aggs)}
@@ -85,8 +85,9 @@ def _daily_values(n: np.ndarray, mean: np.ndarray) -> np.ndarray:
     return np.where(n >= MIN_HOURS_DAILY, mean, np.nan)
 
 
-def _window_block(hours: np.ndarray, out: np.ndarray) -> None:
+def _window_block(hours: np.ndarray, out: np.ndarray, filled_hours: np.ndarray) -> None:
     present = ~np.isnan(hours)
+    present.sum(axis=0, out=filled_hours)
     filled = np.where(present, hours, 0.0)
     seen = present.view(np.int8)
     two, seen2 = filled[:-1] + filled[1:], seen[:-1] + seen[1:]
@@ -97,18 +98,21 @@ def _window_block(hours: np.ndarray, out: np.ndarray) -> None:
     out[count < MIN_HOURS_O3_8H] = np.nan
 
 
-def _windows(hours: np.ndarray, block: int = 16384) -> np.ndarray:
+def _windows(hours: np.ndarray, block: int = 16384) -> tuple[np.ndarray, np.ndarray]:
     """Valid 8-h O3 means (≥ 6 hourly values) of the windows ending 08:00 … 24:00.
 
     GB 3095-2012/2026 Table 4, HJ 663 §6.1.2: window e averages the values of hours
     e − 7 … e that are present. Sums of 2, 4, then 8 consecutive hours are built for all
     windows at once (hours 1 … 24 are rows 0 … 23; window e covers rows e − 8 … e − 1),
-    ``block`` site-days at a time so that the intermediates stay in cache.
+    ``block`` site-days at a time so that the intermediates stay in cache. Also returns
+    the number of hours present per site-day.
     """
     out = np.empty((len(WINDOW_ENDS), hours.shape[1]))
+    present = np.empty(hours.shape[1], dtype=np.int64)
     for lo in range(0, hours.shape[1], block):
-        _window_block(hours[:, lo : lo + block], out[:, lo : lo + block])
-    return out
+        part = slice(lo, lo + block)
+        _window_block(hours[:, part], out[:, part], present[part])
+    return out, present
 
 
 def _keys(site_code: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
@@ -139,10 +143,11 @@ def _place(pairs: pa.ChunkedArray, where: np.ndarray, hours: np.ndarray) -> np.n
         if chunk.null_count and lengths[~chunk.is_valid().to_numpy(zero_copy_only=False)].any():
             cell = rows[pc.list_parent_indices(chunk).to_numpy()]
             flat = pc.list_flatten(chunk)
+            per_row += np.bincount(cell, minlength=n)
         else:
             cell = np.repeat(rows, lengths)
             flat = chunk.values.slice(offsets[0], offsets[-1] - offsets[0])
-        per_row += np.bincount(cell, minlength=n)
+            per_row[rows] += lengths  # result rows are distinct site-days
         hour = flat.field("hh").to_numpy(zero_copy_only=False)
         cell += (hour.astype(itype) - 1) * itype(n)
         flat_hours[cell] = flat.field("v").to_numpy(zero_copy_only=False)
@@ -166,13 +171,14 @@ def layout(table: pa.Table) -> tuple[DayArrays, np.ndarray]:
     values = np.empty((len(DAILY_POLS), n))
     for i, p in enumerate(DAILY_POLS):
         counts[i] = table.column(f"n_{p}").to_numpy()[order]
-        mean = table.column(f"m_{p}").to_numpy(zero_copy_only=False)[order]
-        values[i] = _daily_values(counts[i], mean)
+        total = table.column(f"s_{p}").to_numpy(zero_copy_only=False)[order]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values[i] = _daily_values(counts[i], total / counts[i])
     hours = np.full((len(HOURS), n), np.nan)
     per_row = _place(table.column("l"), where, hours)
-    dup = per_row != (~np.isnan(hours)).sum(axis=0)
-    days = DayArrays(keys, codes[order], day[order], values, counts, _windows(hours), hours)
-    return days, dup
+    windows, present = _windows(hours)
+    days = DayArrays(keys, codes[order], day[order], values, counts, windows, hours)
+    return days, per_row != present
 
 
 def _reference_rows(frame: pd.DataFrame, days: DayArrays, rows: np.ndarray) -> None:

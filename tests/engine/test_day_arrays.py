@@ -30,7 +30,7 @@ def _random_days(seed: int, sites: int, days: int, missing: float) -> DayArrays:
     values = block(len(DAILY_POLS))
     counts = rng.integers(0, 25, (len(DAILY_POLS), n))
     keys = np.array([f"S{i:03d}" for i in range(sites)], dtype=object)
-    return DayArrays(keys, codes, day, values, counts, _windows(hours), hours)
+    return DayArrays(keys, codes, day, values, counts, _windows(hours)[0], hours)
 
 
 @settings(max_examples=40, deadline=None)
