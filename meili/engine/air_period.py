@@ -157,7 +157,7 @@ def daily(
     else:
         _SITE_DAY_CACHE.pop(eng, None)
         if len(member_sites) == len(sites):  # all sites: filter the site-days, not the hours
-            site = site_days(eng, start, end, "hourly", keep="sites")
+            site = site_days(eng, start, end, "hourly", keep=member_sites["site_code"])
         else:
             eng.view(
                 "hourly_sel",
@@ -228,11 +228,11 @@ def _day_reasons(frame: pd.DataFrame, site_level: bool) -> pd.Series:
     for p in DAILY_POLS:
         missing = frame[p].isna().to_numpy()
         if site_level:
-            n = frame[f"n_{p}"].to_numpy()
+            n = _counts(frame[f"n_{p}"])
             pieces.append((np.where(missing, n + 1, 0), _hours_text(p)))
         else:
             pieces.append((missing.astype(np.int64), _no_site_text(p)))
-    w = frame["o3_8h_windows"].to_numpy()
+    w = _counts(frame["o3_8h_windows"])
     pieces.append((np.where(frame["o3_8h"].isna().to_numpy(), w + 1, 0), _windows_text))
     combos, inverse = _distinct_rows([st for st, _ in pieces])
     words = [{} for _ in pieces]  # (piece, state) → text, each built once
@@ -246,6 +246,14 @@ def _day_reasons(frame: pd.DataFrame, site_level: bool) -> pd.Series:
                 parts.append(words[j][st])
         texts[i] = "; ".join(parts)
     return pd.Series(texts[inverse], index=frame.index, dtype=object)
+
+
+def _counts(column: pd.Series) -> np.ndarray:
+    """Integer counts, missing → 0."""
+    values = column.to_numpy()
+    if values.dtype.kind in "iu":
+        return values.astype(np.int64, copy=False)
+    return np.nan_to_num(values.astype(float), nan=0.0).astype(np.int64)
 
 
 def _distinct_rows(states: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

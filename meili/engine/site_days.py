@@ -15,6 +15,7 @@ definition :func:`site_day_sql`, which the layout equals everywhere else.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -143,29 +144,36 @@ def _place(pairs: pa.ChunkedArray, where: np.ndarray, hours: np.ndarray) -> np.n
         if chunk.null_count and lengths[~chunk.is_valid().to_numpy(zero_copy_only=False)].any():
             cell = rows[pc.list_parent_indices(chunk).to_numpy()]
             flat = pc.list_flatten(chunk)
-            per_row += np.bincount(cell, minlength=n)
         else:
             cell = np.repeat(rows, lengths)
             flat = chunk.values.slice(offsets[0], offsets[-1] - offsets[0])
-            per_row[rows] += lengths  # result rows are distinct site-days
         hour = flat.field("hh").to_numpy(zero_copy_only=False)
+        value = flat.field("v").to_numpy(zero_copy_only=False)
+        if (rows < 0).any():  # rows left out (sites not kept)
+            kept = cell >= 0
+            cell, hour, value = cell[kept], hour[kept], value[kept]
+        per_row += np.bincount(cell, minlength=n)
         cell += (hour.astype(itype) - 1) * itype(n)
-        flat_hours[cell] = flat.field("v").to_numpy(zero_copy_only=False)
+        flat_hours[cell] = value
     return per_row
 
 
-def layout(table: pa.Table) -> tuple[DayArrays, np.ndarray]:
+def layout(table: pa.Table, keep: Iterable[str] | None = None) -> tuple[DayArrays, np.ndarray]:
     """:class:`DayArrays` of a :func:`site_slots_sql` result, and which rows hold duplicates.
 
-    Rows are put in (site, day) order and each O3 pair in its hourly slot; a row is
-    flagged when a slot got more than one value (its windows must come from
-    :func:`site_day_sql`).
+    Rows of the sites in ``keep`` (all when None) are put in (site, day) order and each O3
+    pair in its hourly slot; a row is flagged when a slot got more than one value (its
+    windows must come from :func:`site_day_sql`).
     """
-    n = table.num_rows
     keys, codes = _keys(table.column("site_code"))
     day = table.column("day").to_numpy().astype("datetime64[D]")
     order = sort_rows(codes, day)
-    where = np.empty(n, dtype=np.int64)  # sorted position of each result row
+    if keep is not None:
+        kept = np.isin(keys.astype(str), np.asarray(list(keep), dtype=str))
+        if not kept.all():
+            order = order[kept[codes[order]]]
+    n = len(order)
+    where = np.full(table.num_rows, -1, dtype=np.int64)  # sorted position of each result row
     where[order] = np.arange(n)
     counts = np.empty((len(DAILY_POLS), n), dtype=np.int64)
     values = np.empty((len(DAILY_POLS), n))
@@ -202,18 +210,15 @@ def _reference_rows(frame: pd.DataFrame, days: DayArrays, rows: np.ndarray) -> N
 
 
 def site_days(
-    eng: Any, start: object, end: object, source: str, keep: str | None = None
+    eng: Any, start: object, end: object, source: str, keep: Iterable[str] | None = None
 ) -> DayArrays:
     """Site daily values of ``source`` (hourly rows) from ``start`` to ``end``; one scan.
 
-    ``keep``: a registered table of ``site_code`` to keep, applied to the site-days (the
-    same rows as filtering the hours first). Duplicate-stamp site-days are recomputed
-    from their rows (:func:`site_day_sql`).
+    ``keep``: the site codes to keep, applied to the site-days (the same rows as
+    filtering the hours first). Duplicate-stamp site-days are recomputed from their rows
+    (:func:`site_day_sql`).
     """
-    sql = site_slots_sql(start, end, source)
-    if keep is not None:
-        sql = f"SELECT q.* FROM ({sql}) q SEMI JOIN {keep} k ON q.site_code = k.site_code"
-    days, dup = layout(eng.fetch_arrow(sql))
+    days, dup = layout(eng.fetch_arrow(site_slots_sql(start, end, source)), keep)
     if dup.any():
         rows = np.flatnonzero(dup)
         eng.register(

@@ -60,7 +60,7 @@ def _old(eng: object) -> pd.DataFrame:
     return out
 
 
-def _new(eng: object, keep: str | None = None) -> pd.DataFrame:
+def _new(eng: object, keep: list[str] | None = None) -> pd.DataFrame:
     days = site_days(eng, "2019-03-01", "2019-03-03", "hourly", keep)
     out = pd.DataFrame({"site_code": days.keys[days.codes], "day": pd.to_datetime(days.day)})
     for i, p in enumerate(DAILY_POLS):
@@ -124,11 +124,8 @@ def test_slots_spark_parity_with_duplicates(tmp_path: Path) -> None:
     duck.register_lake("hourly", "air_hourly", ["site_code", "time", *POLS])
     _same(_new(spark), _new(duck))
     _same(_new(spark), _old(spark))
-    keep = pd.DataFrame({"site_code": [f"S{i}" for i in range(6)]})
-    spark.register("sites", keep)
-    duck.register("sites", keep)
-    _same(_new(spark, "sites"), _new(duck, "sites"))
-    _same(_new(spark, "sites"), _old(spark))
+    _same(_new(spark, [f"S{i}" for i in range(6)]), _new(duck, [f"S{i}" for i in range(6)]))
+    _same(_new(spark, [f"S{i}" for i in range(6)]), _old(spark))
 
 
 def test_cached_site_days_follow_the_lake(tmp_path: Path) -> None:
@@ -163,3 +160,16 @@ def test_cached_site_days_follow_the_lake(tmp_path: Path) -> None:
     later = daily("2019-03-01", "2019-03-01", engine=eng, root=lake, site_level=True)
     pd.testing.assert_frame_equal(later, fresh)
     assert not later["n_pm25"].equals(first["n_pm25"])
+
+
+@pytest.mark.parametrize("seed", [8, 9])
+def test_keep_leaves_out_other_sites(tmp_path: Path, seed: int) -> None:
+    """Sites outside ``keep`` are dropped from the site-days, duplicates still recomputed."""
+    lake = _lake(tmp_path, _duplicated(seed))
+    eng = DuckDBEngine(lake)
+    eng.register_lake("hourly", "air_hourly", ["site_code", "time", *POLS])
+    kept = ["S1", "S3", "S4"]
+    new = _new(eng, kept)
+    old = _old(eng)
+    assert set(new["site_code"]) == set(kept)
+    _same(new, old[old["site_code"].isin(kept)])

@@ -109,6 +109,22 @@ def _daily_aqi_arrays(
     return aqi_v, primary, level, complete
 
 
+def _daily_aqi_blocks(
+    conc: dict[str, np.ndarray], edition: str, block: int = 32768
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_daily_aqi_arrays` ``block`` rows at a time (the intermediates stay in cache)."""
+    n = len(next(iter(conc.values())))
+    if n <= block:
+        return _daily_aqi_arrays(conc, edition)
+    aqi_v, level = np.empty(n), np.empty(n)
+    primary, complete = np.empty(n, dtype=object), np.empty(n, dtype=bool)
+    for lo in range(0, n, block):
+        part = slice(lo, lo + block)
+        got = _daily_aqi_arrays({k: v[part] for k, v in conc.items()}, edition)
+        aqi_v[part], primary[part], level[part], complete[part] = got
+    return aqi_v, primary, level, complete
+
+
 def _editions(day: pd.Series, edition: str | None) -> np.ndarray:
     if edition is not None:
         return np.full(len(day), normalise_edition(edition), dtype=object)
@@ -151,7 +167,7 @@ def daily_aqi(
         if not sel.any():
             continue
         part = {k: v[sel] for k, v in conc.items()} if not sel.all() else conc
-        a, p, lv, c = _daily_aqi_arrays(part, ed)
+        a, p, lv, c = _daily_aqi_blocks(part, ed)
         aqi_v[sel], primary[sel], level[sel], complete[sel] = a, p, lv, c
     out["aqi"] = aqi_v
     out["primary"] = primary
@@ -192,9 +208,7 @@ def period_validity(
         + 1
         for m in months
     }
-    need = np.array(
-        [month_minimum(y, m, days) or 0 for (y, m), days in cover.items()], dtype=float
-    )
+    need = np.array([month_minimum(y, m, days) or 0 for (y, m), days in cover.items()], dtype=float)
     month_labels = np.array([f"{y}-{m:02d}" for y, m in cover], dtype=object)
     keys = month_counts["key"].drop_duplicates()
     grid = pd.MultiIndex.from_product([keys, list(cover)], names=["key", "ym"])
