@@ -138,13 +138,6 @@ def daily(
     chosen = _select(cities, sel)
     member_sites = sites[sites["key"].isin(chosen["key"])]
     note("site days")
-    eng.register_lake(
-        "hourly", "air_hourly", ["site_code", "time", "pm25", "pm10", "so2", "no2", "co", "o3"]
-    )
-    eng.register(
-        "sites",
-        member_sites[["site_code", "key", "control"]].astype({"key": str}).reset_index(drop=True),
-    )
     key: tuple[Any, ...] = (
         _d(start),
         _d(end),
@@ -156,9 +149,13 @@ def daily(
         site = cached[1]
     else:
         _SITE_DAY_CACHE.pop(eng, None)
+        eng.register_lake(
+            "hourly", "air_hourly", ["site_code", "time", "pm25", "pm10", "so2", "no2", "co", "o3"]
+        )
         if len(member_sites) == len(sites):  # all sites: filter the site-days, not the hours
             site = site_days(eng, start, end, "hourly", keep=member_sites["site_code"])
         else:
+            eng.register("sites", member_sites[["site_code"]].reset_index(drop=True))
             eng.view(
                 "hourly_sel",
                 "SELECT h.* FROM hourly h SEMI JOIN sites s ON h.site_code = s.site_code",
