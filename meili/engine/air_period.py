@@ -478,7 +478,7 @@ def records(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> list[d
         elif c.endswith("_exceed"):
             out[c] = out[c].astype(float).round(2)
         elif out[c].dtype.kind == "f" and c not in ("aqi", "level"):
-            out[c] = out[c].round(0)
+            out[c] = out[c].round(0).astype("Int64")  # whole µg/m³, shown as integers
     reasons = [c for c in out.columns if c.startswith("reason_")]
     recs = []
     for row, rec in zip(
