@@ -104,6 +104,21 @@ def _fast(
     return np.ceil(x).astype(np.int64), over, unsure & valid
 
 
+def _iaqi_core(
+    item: str, values: np.ndarray, ed: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(IAQI int64 before the special rules, above-table mask, valid-input mask)."""
+    if item not in ITEMS:
+        raise ValueError(f"unknown item {item!r}; use one of {', '.join(ITEMS)}")
+    valid = np.isfinite(values) & (values >= 0)
+    result, over, unsure = _fast(item, values, ed, valid)
+    over |= valid & (values > 1e6)
+    if unsure.any():
+        idx = np.flatnonzero(unsure)
+        result[idx], over[idx] = _exact(item, values[idx], ed)
+    return result, over, valid
+
+
 def iaqi_flagged(
     item: str, values: np.ndarray, edition: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -111,45 +126,45 @@ def iaqi_flagged(
 
     The edition's special rules applied (2026 caps, 2012 missing above 800); a value above
     the last breakpoint with no rule gets 500 and is flagged ``undefined`` (what
-    ``above_table="missing"`` would leave missing and ``"cap"`` caps).
+    ``above_table="missing"`` would leave missing and ``"cap"`` caps). One pass for both.
     """
-    if item not in ITEMS:
-        raise ValueError(f"unknown item {item!r}; use one of {', '.join(ITEMS)}")
     ed = normalise_edition(edition)
-    valid = np.isfinite(values) & (values >= 0)
-    result, over, unsure = _fast(item, values, ed, valid)
-    over |= valid & (values > 1e6)
-    if unsure.any():
-        idx = np.flatnonzero(unsure)
-        result[idx], over[idx] = _exact(item, values[idx], ed)
+    result, over, valid = _iaqi_core(item, values, ed)
     missing = ~valid
-    undefined = np.zeros(len(result), dtype=bool)
     if item in CAP_2026 and ed == "2026":
-        result = np.where(over, CAP_2026[item], result)
+        result[over] = CAP_2026[item]
+        undefined = np.zeros(len(result), dtype=bool)
     elif item in NO_IAQI_2012 and ed == "2012":
-        missing = missing | over
-    elif over.any():
-        undefined = over & valid
-        result = np.where(undefined, IAQI_ROWS[-1], result)
-    return np.where(missing, 0, result).astype(np.int64), missing, undefined
+        missing |= over
+        undefined = np.zeros(len(result), dtype=bool)
+    else:
+        result[over] = IAQI_ROWS[-1]
+        undefined = over
+    return np.where(missing, 0, result), missing, undefined
 
 
 def iaqi_values(
     item: str, values: np.ndarray, edition: str, above_table: AboveTable = "missing"
 ) -> tuple[np.ndarray, np.ndarray]:
     """(IAQI int64, missing mask) for float concentrations; see :func:`iaqi`."""
-    result, missing, undefined = iaqi_flagged(item, values, edition)
-    if undefined.any():
+    ed = normalise_edition(edition)
+    result, over, valid = _iaqi_core(item, values, ed)
+    missing = ~valid
+    if item in CAP_2026 and ed == "2026":
+        result[over] = CAP_2026[item]
+    elif item in NO_IAQI_2012 and ed == "2012":
+        missing |= over
+    elif over.any():
         if above_table == "raise":
-            ed = normalise_edition(edition)
             last = BREAKPOINTS[ed][TABLE_OF.get(item, item)][-1]
             raise AboveTableError(f"{item} above the HJ 633-{ed} table ({last})")
-        if above_table == "missing":
-            missing = missing | undefined
-            result = np.where(missing, 0, result)
-        elif above_table != "cap":
+        if above_table == "cap":
+            result[over] = IAQI_ROWS[-1]
+        elif above_table == "missing":
+            missing |= over
+        else:
             raise ValueError(f"above_table must be 'missing', 'cap' or 'raise': {above_table!r}")
-    return result, missing
+    return np.where(missing, 0, result), missing
 
 
 def iaqi(
