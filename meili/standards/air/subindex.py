@@ -104,9 +104,7 @@ def _fast(
     return np.ceil(x).astype(np.int64), over, unsure & valid
 
 
-def _iaqi_core(
-    item: str, values: np.ndarray, ed: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _iaqi_core(item: str, values: np.ndarray, ed: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(IAQI int64 before the special rules, above-table mask, valid-input mask)."""
     if item not in ITEMS:
         raise ValueError(f"unknown item {item!r}; use one of {', '.join(ITEMS)}")
