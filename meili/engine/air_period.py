@@ -41,10 +41,6 @@ from meili.standards.air.validity import MIN_HOURS_DAILY, MIN_WINDOWS_MDA8
 Progress = Callable[[str], None]
 
 
-def _d(day: object) -> str:
-    return pd.Timestamp(day).strftime("%Y-%m-%d")
-
-
 def period_sql(source: str = "daily") -> str:
     """Period statistics per unit; HJ 663 §3 (means, P98/P95/P90, good/heavy days)."""
     cols = []
@@ -139,8 +135,8 @@ def daily(
     member_sites = sites[sites["key"].isin(chosen["key"])]
     note("site days")
     key: tuple[Any, ...] = (
-        _d(start),
-        _d(end),
+        pd.Timestamp(start).normalize(),
+        pd.Timestamp(end).normalize(),
         tuple(sorted(member_sites["site_code"].astype(str))),
     )
     key += (_lake_state("air_hourly", getattr(eng, "root", None) or root),)
@@ -232,16 +228,14 @@ def _day_reasons(frame: pd.DataFrame, site_level: bool) -> pd.Series:
     w = _counts(frame["o3_8h_windows"])
     pieces.append((np.where(frame["o3_8h"].isna().to_numpy(), w + 1, 0), _windows_text))
     combos, inverse = _distinct_rows([st for st, _ in pieces])
-    words = [{} for _ in pieces]  # (piece, state) → text, each built once
-    texts = np.empty(len(combos), dtype=object)
-    for i, row in enumerate(combos):
-        parts = []
-        for j, st in enumerate(row):
-            if st:
-                if st not in words[j]:
-                    words[j][st] = pieces[j][1](int(st) - 1)
-                parts.append(words[j][st])
-        texts[i] = "; ".join(parts)
+    words = [  # per piece, the text of each state it takes (built once)
+        {st: text(st - 1) for st in set(combos[:, j].tolist()) if st}
+        for j, (_, text) in enumerate(pieces)
+    ]
+    texts = np.array(
+        ["; ".join(words[j][st] for j, st in enumerate(row) if st) for row in combos.tolist()],
+        dtype=object,
+    )
     return pd.Series(texts[inverse], index=frame.index, dtype=object)
 
 
@@ -299,22 +293,13 @@ def _zone_days(city: DayArrays, zones: dict[str, list[str]], cities: pd.DataFram
     A city in several zones counts for each of them.
     """
     keys = np.array(sorted(zones), dtype=object)
-    parts = []
+    rows, units = [], []
     for zone, members in zones.items():
         wanted = _select(cities, Selection(cities=members))["key"].astype(str).to_numpy()
         mine = np.flatnonzero(np.isin(city.keys[city.codes], wanted))
-        unit = np.full(len(mine), np.searchsorted(keys, zone), dtype=np.int64)
-        parts.append((city.take(mine), unit))
-    stacked = DayArrays(
-        city.keys,
-        np.concatenate([p.codes for p, _ in parts]),
-        np.concatenate([p.day for p, _ in parts]),
-        np.hstack([p.values for p, _ in parts]),
-        np.hstack([p.counts for p, _ in parts]),
-        np.hstack([p.windows for p, _ in parts]),
-        np.hstack([p.hours for p, _ in parts]),
-    )
-    return unit_means(stacked, np.concatenate([u for _, u in parts]), keys)
+        rows.append(mine)
+        units.append(np.full(len(mine), np.searchsorted(keys, zone), dtype=np.int64))
+    return unit_means(city.take(np.concatenate(rows)), np.concatenate(units), keys)
 
 
 def period(
