@@ -27,18 +27,15 @@ from meili.engine.day_arrays import DAILY_POLS, HOURS, WINDOW_ENDS, DayArrays, s
 from meili.standards.air.validity import MIN_HOURS_DAILY, MIN_HOURS_O3_8H
 
 
-def _d(day: object) -> str:
-    return pd.Timestamp(day).strftime("%Y-%m-%d")
-
-
-def _hourly_cte(start: object, end: object, source: str, hour_type: str) -> str:
-    lo = _d(start)
-    hi = _d(pd.Timestamp(end) + pd.Timedelta(days=1))
+def _hourly_cte(start: object, end: object, source: str) -> str:
+    """Hourly rows of the natural days ``start`` … ``end``: hour-ending 00:00 is hour 24."""
+    lo = pd.Timestamp(start).strftime("%Y-%m-%d")
+    hi = (pd.Timestamp(end) + pd.Timedelta(days=1)).strftime("%Y-%m-%d")
     return f"""
 WITH h AS (
   SELECT site_code,
          CAST(time - INTERVAL 1 HOUR AS DATE) AS day,
-         CAST(CASE WHEN hour(time) = 0 THEN 24 ELSE hour(time) END AS {hour_type}) AS hh,
+         CAST(CASE WHEN hour(time) = 0 THEN 24 ELSE hour(time) END AS INTEGER) AS hh,
          pm25, pm10, so2, no2, co, o3
   FROM {source}
   WHERE time > CAST(DATE '{lo}' AS TIMESTAMP) AND time <= CAST(DATE '{hi}' AS TIMESTAMP)
@@ -61,7 +58,7 @@ def site_day_sql(start: object, end: object, source: str = "hourly") -> str:
         aggs.append(f"sum(o3) FILTER (WHERE {cond}) AS s{e}")
     for h in HOURS:
         aggs.append(f"max(o3) FILTER (WHERE hh = {h}) AS h{h}")
-    return f"""{_hourly_cte(start, end, source, "INTEGER")}
+    return f"""{_hourly_cte(start, end, source)}
 SELECT site_code, day, {", ".join(aggs)}
 FROM h GROUP BY site_code, day
 """
@@ -75,7 +72,7 @@ def site_slots_sql(start: object, end: object, source: str = "hourly") -> str:
     """
     aggs = [f"count({p}) AS n_{p}, sum({p}) AS s_{p}" for p in DAILY_POLS]
     aggs.append("array_agg(struct_pack(hh := hh, v := o3)) FILTER (WHERE o3 IS NOT NULL) AS l")
-    return f"""{_hourly_cte(start, end, source, "INTEGER")}
+    return f"""{_hourly_cte(start, end, source)}
 SELECT site_code, day, {", ".join(aggs)}
 FROM h GROUP BY site_code, day
 """
@@ -86,9 +83,9 @@ def _daily_values(n: np.ndarray, mean: np.ndarray) -> np.ndarray:
     return np.where(n >= MIN_HOURS_DAILY, mean, np.nan)
 
 
-def _window_block(hours: np.ndarray, out: np.ndarray, filled_hours: np.ndarray) -> None:
+def _window_block(hours: np.ndarray, out: np.ndarray, hours_present: np.ndarray) -> None:
     present = ~np.isnan(hours)
-    present.sum(axis=0, out=filled_hours)
+    present.sum(axis=0, out=hours_present)
     filled = np.where(present, hours, 0.0)
     seen = present.view(np.int8)
     two, seen2 = filled[:-1] + filled[1:], seen[:-1] + seen[1:]
