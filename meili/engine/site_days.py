@@ -7,10 +7,12 @@ values.
 
 The hourly table is read once, by the engine (DuckDB or Spark), with one SQL definition
 (:func:`site_slots_sql`): counts and sums per site-day plus the O3 values as a list of
-(hour, value) pairs. :func:`layout` then places the pairs in 24 hourly slots and derives
-the windows with whole-array numpy operations. Site-days where an hour holds more than one
-O3 value (duplicate stamps) are recomputed from their rows with the row-wise reference
-definition :func:`site_day_sql`, which the layout equals everywhere else.
+codes 32·v + h (value v, hour h; 32-bit), exact for whole non-negative values below 2^26
+(CNEMC publishes whole µg/m³). :func:`layout` then places the values in 24 hourly slots and
+derives the windows with whole-array numpy operations. Site-days where an hour holds more
+than one O3 value (duplicate stamps) or a value has no code (code 0: fractional, negative
+or huge) are recomputed from their rows with the row-wise reference definition
+:func:`site_day_sql`, which the layout equals everywhere else.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from meili.engine.day_arrays import DAILY_POLS, HOURS, WINDOW_ENDS, DayArrays, sort_rows
 from meili.standards.air.validity import MIN_HOURS_DAILY, MIN_HOURS_O3_8H
@@ -64,14 +65,24 @@ FROM h GROUP BY site_code, day
 """
 
 
-def site_slots_sql(start: object, end: object, source: str = "hourly") -> str:
-    """One-scan site-day aggregate: daily counts/sums and the O3 (hour, value) pairs ``l``.
+HOUR_BITS = 5  # an O3 code is value · 2^5 + hour (hours 1 … 24 < 32)
+CODE_LIMIT = 2**26  # whole values below this code exactly as 32-bit integers
 
-    The pairs are collected without order (each value carries its hour), so the result is
-    the same on DuckDB (``array_agg``) and Spark (``collect_list``).
+
+def site_slots_sql(start: object, end: object, source: str = "hourly") -> str:
+    """One-scan site-day aggregate: daily counts/sums and the O3 codes ``l``.
+
+    Each O3 value v of hour h is listed as the integer v · 32 + h when v is whole and
+    0 ≤ v < 2^26, else as 0 (no hour: the site-day goes to :func:`site_day_sql`). The
+    codes are collected without order, so the result is the same on DuckDB
+    (``array_agg``) and Spark (``collect_list``).
     """
     aggs = [f"count({p}) AS n_{p}, sum({p}) AS s_{p}" for p in DAILY_POLS]
-    aggs.append("array_agg(struct_pack(hh := hh, v := o3)) FILTER (WHERE o3 IS NOT NULL) AS l")
+    code = (
+        f"CASE WHEN o3 = floor(o3) AND o3 >= 0 AND o3 < {CODE_LIMIT} "
+        f"THEN CAST(o3 AS INTEGER) * {2**HOUR_BITS} + hh ELSE 0 END"
+    )
+    aggs.append(f"array_agg({code}) FILTER (WHERE o3 IS NOT NULL) AS l")
     return f"""{_hourly_cte(start, end, source)}
 SELECT site_code, day, {", ".join(aggs)}
 FROM h GROUP BY site_code, day
@@ -96,23 +107,6 @@ def _window_block(hours: np.ndarray, out: np.ndarray, hours_present: np.ndarray)
     out[count < MIN_HOURS_O3_8H] = np.nan
 
 
-def _windows(hours: np.ndarray, block: int = 16384) -> tuple[np.ndarray, np.ndarray]:
-    """Valid 8-h O3 means (≥ 6 hourly values) of the windows ending 08:00 … 24:00.
-
-    GB 3095-2012/2026 Table 4, HJ 663 §6.1.2: window e averages the values of hours
-    e − 7 … e that are present. Sums of 2, 4, then 8 consecutive hours are built for all
-    windows at once (hours 1 … 24 are rows 0 … 23; window e covers rows e − 8 … e − 1),
-    ``block`` site-days at a time so that the intermediates stay in cache. Also returns
-    the number of hours present per site-day.
-    """
-    out = np.empty((len(WINDOW_ENDS), hours.shape[1]))
-    present = np.empty(hours.shape[1], dtype=np.int64)
-    for lo in range(0, hours.shape[1], block):
-        part = slice(lo, lo + block)
-        _window_block(hours[:, part], out[:, part], present[part])
-    return out, present
-
-
 def _keys(site_code: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct site codes and each row's position among them."""
     encoded = site_code.combine_chunks().dictionary_encode()
@@ -123,44 +117,88 @@ def _keys(site_code: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     return names[order], rank[encoded.indices.to_numpy(zero_copy_only=False)]
 
 
-def _place(pairs: pa.ChunkedArray, where: np.ndarray, hours: np.ndarray) -> np.ndarray:
-    """Put each (hour, value) pair of result row r in ``hours[hour - 1, where[r]]``.
+class _Lists:
+    """The code lists of a result column, read for any result rows without copying them."""
 
-    Chunk by chunk, without copying the lists; returns the number of pairs per sorted row.
-    """
-    n = hours.shape[1]
-    itype = np.int32 if len(HOURS) * n < 2**31 else np.int64
-    flat_hours = hours.reshape(-1)
-    per_row = np.zeros(n, dtype=np.int64)
-    start = 0
-    for chunk in pairs.chunks:
-        rows = where[start : start + len(chunk)].astype(itype)
-        start += len(chunk)
-        offsets = chunk.offsets.to_numpy()
-        lengths = np.diff(offsets)
-        if chunk.null_count and lengths[~chunk.is_valid().to_numpy(zero_copy_only=False)].any():
-            cell = rows[pc.list_parent_indices(chunk).to_numpy()]
-            flat = pc.list_flatten(chunk)
+    def __init__(self, column: pa.ChunkedArray) -> None:
+        self.parts = []  # per chunk: first result row, list starts, lengths, values
+        first = 0
+        for chunk in column.chunks:
+            offsets = chunk.offsets.to_numpy()
+            lengths = np.diff(offsets)
+            if chunk.null_count:  # a null list holds no codes, whatever its span
+                lengths[~chunk.is_valid().to_numpy(zero_copy_only=False)] = 0
+            self.parts.append((first, offsets[:-1], lengths, chunk.values.to_numpy()))
+            first += len(chunk)
+        self.bounds = np.array([part[0] for part in self.parts] + [first])
+
+    def gather(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Codes of result rows ``rows``: (position in ``rows`` of each, codes, codes per row)."""
+        if len(self.parts) == 1:
+            picks = [(slice(None), self.parts[0])]
         else:
-            cell = np.repeat(rows, lengths)
-            flat = chunk.values.slice(offsets[0], offsets[-1] - offsets[0])
-        hour = flat.field("hh").to_numpy(zero_copy_only=False)
-        value = flat.field("v").to_numpy(zero_copy_only=False)
-        if (rows < 0).any():  # rows left out (sites not kept)
-            kept = cell >= 0
-            cell, hour, value = cell[kept], hour[kept], value[kept]
-        per_row += np.bincount(cell, minlength=n)
-        cell += (hour.astype(itype) - 1) * itype(n)
-        flat_hours[cell] = value
-    return per_row
+            which = np.searchsorted(self.bounds, rows, side="right") - 1
+            picks = [(np.flatnonzero(which == i), part) for i, part in enumerate(self.parts)]
+        owners, codes = [], []
+        per_row = np.zeros(len(rows), dtype=np.int64)
+        for pos, (first, starts, lengths, values) in picks:
+            local = rows[pos] - first
+            n = lengths[local]
+            per_row[pos] = n
+            ends = np.cumsum(n)
+            owners.append(np.repeat(np.arange(len(rows))[pos], n))
+            codes.append(
+                values[
+                    np.arange(ends[-1] if len(ends) else 0) + np.repeat(starts[local] - ends + n, n)
+                ]
+            )
+        if len(owners) == 1:
+            return owners[0], codes[0], per_row
+        return np.concatenate(owners), np.concatenate(codes), per_row
+
+
+def _slots(
+    lists: _Lists, order: np.ndarray, block: int = 4096
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hours [24, n], valid 8-h O3 means [17, n] and codes per row − hours present [n].
+
+    Result rows ``order`` are taken ``block`` at a time: their O3 codes are put in hourly
+    slots (hours 1 … 24 are rows 0 … 23; a code 0 is counted, not placed) and, in cache,
+    GB 3095-2012/2026 Table 4, HJ 663 §6.1.2: window e (ending 08:00 … 24:00) averages
+    the values of hours e − 7 … e present, valid with ≥ 6 (sums of 2, 4, then 8
+    consecutive hours, for all windows at once). A row with more codes than hours present
+    (duplicate stamps, codes 0) must come from :func:`site_day_sql`.
+    """
+    n = len(order)
+    hours = np.empty((len(HOURS), n))
+    windows = np.empty((len(WINDOW_ENDS), n))
+    present = np.empty(n, dtype=np.int64)
+    extra = np.empty(n, dtype=np.int64)
+    buffer = np.empty(len(HOURS) * block)
+    for lo in range(0, n, block):
+        hi = min(lo + block, n)
+        width = hi - lo
+        owner, code, extra[lo:hi] = lists.gather(order[lo:hi])
+        hour = code & (2**HOUR_BITS - 1)
+        if not hour.all():
+            placed = hour > 0
+            owner, code, hour = owner[placed], code[placed], hour[placed]
+        slots = buffer[: len(HOURS) * width]
+        slots.fill(np.nan)
+        slots[(hour - 1) * width + owner] = code >> HOUR_BITS
+        slots = slots.reshape(len(HOURS), width)
+        hours[:, lo:hi] = slots
+        _window_block(slots, windows[:, lo:hi], present[lo:hi])
+    return hours, windows, extra - present
 
 
 def layout(table: pa.Table, keep: Iterable[str] | None = None) -> tuple[DayArrays, np.ndarray]:
     """:class:`DayArrays` of a :func:`site_slots_sql` result, and which rows hold duplicates.
 
     Rows of the sites in ``keep`` (all when None) are put in (site, day) order and each O3
-    pair in its hourly slot; a row is flagged when a slot got more than one value (its
-    windows must come from :func:`site_day_sql`).
+    value in its hourly slot; a row is flagged when it has more O3 codes than filled slots
+    (a slot got several values, or a code 0), so its values must come from
+    :func:`site_day_sql`.
     """
     keys, codes = _keys(table.column("site_code"))
     day = table.column("day").to_numpy().astype("datetime64[D]")
@@ -170,8 +208,6 @@ def layout(table: pa.Table, keep: Iterable[str] | None = None) -> tuple[DayArray
         if not kept.all():
             order = order[kept[codes[order]]]
     n = len(order)
-    where = np.full(table.num_rows, -1, dtype=np.int64)  # sorted position of each result row
-    where[order] = np.arange(n)
     counts = np.empty((len(DAILY_POLS), n), dtype=np.int64)
     values = np.empty((len(DAILY_POLS), n))
     for i, p in enumerate(DAILY_POLS):
@@ -179,11 +215,9 @@ def layout(table: pa.Table, keep: Iterable[str] | None = None) -> tuple[DayArray
         total = table.column(f"s_{p}").to_numpy(zero_copy_only=False)[order]
         with np.errstate(invalid="ignore", divide="ignore"):
             values[i] = _daily_values(counts[i], total / counts[i])
-    hours = np.full((len(HOURS), n), np.nan)
-    per_row = _place(table.column("l"), where, hours)
-    windows, present = _windows(hours)
+    hours, windows, extra = _slots(_Lists(table.column("l")), order)
     days = DayArrays(keys, codes[order], day[order], values, counts, windows, hours)
-    return days, per_row != present
+    return days, extra != 0
 
 
 def _reference_rows(frame: pd.DataFrame, days: DayArrays, rows: np.ndarray) -> None:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from meili.engine.day_arrays import DAILY_POLS, HOURS, WINDOW_ENDS, DayArrays, finish, unit_means
-from meili.engine.site_days import _windows
+from meili.engine.site_days import _window_block
 
 
 def _random_days(seed: int, sites: int, days: int, missing: float) -> DayArrays:
@@ -30,7 +30,9 @@ def _random_days(seed: int, sites: int, days: int, missing: float) -> DayArrays:
     values = block(len(DAILY_POLS))
     counts = rng.integers(0, 25, (len(DAILY_POLS), n))
     keys = np.array([f"S{i:03d}" for i in range(sites)], dtype=object)
-    return DayArrays(keys, codes, day, values, counts, _windows(hours)[0], hours)
+    windows = np.empty((len(WINDOW_ENDS), n))
+    _window_block(hours, windows, np.empty(n, dtype=np.int64))
+    return DayArrays(keys, codes, day, values, counts, windows, hours)
 
 
 @settings(max_examples=40, deadline=None)

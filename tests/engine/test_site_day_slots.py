@@ -1,7 +1,8 @@
 """The one-scan site-day layout equals the row-wise FILTER definition.
 
 GB 3095-2012/2026 Table 4 daily values (≥ 20 hours) and HJ 663 §6.1.2 8-h windows (≥ 6
-hours): :func:`site_days` (one aggregate with the O3 (hour, value) pairs, laid out in numpy)
+hours): :func:`site_days` (one aggregate with the O3 values coded with their hours, laid
+out in numpy)
 must give exactly what the row-wise reference :func:`site_day_sql` gives, including
 site-days with duplicate hourly stamps (recomputed from their rows), on DuckDB and, through
 the sqlglot transpilation, on Spark.
@@ -9,6 +10,7 @@ the sqlglot transpilation, on Spark.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -17,12 +19,14 @@ import pytest
 
 from meili.engine import DuckDBEngine, SparkEngine
 from meili.engine.day_arrays import DAILY_POLS, HOURS, WINDOW_ENDS
-from meili.engine.site_days import site_day_sql, site_days
+from meili.engine.site_days import layout, site_day_sql, site_days, site_slots_sql
 
 POLS = ["pm25", "pm10", "so2", "no2", "co", "o3"]
 
 
-def _hourly(seed: int, sites: int = 6, days: int = 4) -> pd.DataFrame:
+def _hourly(seed: int, sites: int = 6, days: int = 4, whole_o3: bool = True) -> pd.DataFrame:
+    """Hourly rows with gaps and missing values; O3 whole µg/m³ (as CNEMC) unless not
+    ``whole_o3`` (then also fractional, negative and huge values, which have no code)."""
     rng = np.random.default_rng(seed)
     times = pd.date_range("2019-03-01 00:00", periods=24 * days + 2, freq="h")
     rows = pd.DataFrame(
@@ -31,6 +35,12 @@ def _hourly(seed: int, sites: int = 6, days: int = 4) -> pd.DataFrame:
     rows = rows[rng.random(len(rows)) > 0.15].reset_index(drop=True)  # gaps
     for p in POLS:
         x = np.round(rng.gamma(2.0, 40.0, len(rows)), int(rng.integers(0, 3)))
+        if p == "o3":
+            x = np.round(x) if whole_o3 else x
+            if not whole_o3:
+                odd = rng.random(len(rows))
+                x[odd < 0.01] = -x[odd < 0.01]
+                x[odd > 0.99] = 2.0**41 + 0.5
         x[rng.random(len(rows)) < 0.2] = np.nan
         rows[p] = x
     return rows
@@ -102,6 +112,20 @@ def test_slots_equal_row_aggregate(tmp_path: Path, seed: int) -> None:
     eng = DuckDBEngine(lake)
     eng.register_lake("hourly", "air_hourly", ["site_code", "time", *POLS])
     _same(_new(eng), _old(eng))
+    # whole values, no duplicates: every site-day came from the codes, none from the rows
+    flagged = layout(eng.fetch_arrow(site_slots_sql("2019-03-01", "2019-03-03")))[1]
+    assert len(flagged) > 0 and not flagged.any()
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_values_without_code_fall_back_to_rows(tmp_path: Path, seed: int) -> None:
+    """Fractional, negative or huge O3 values are exact too: their site-days use the rows."""
+    lake = _lake(tmp_path, [_hourly(seed, whole_o3=False)])
+    eng = DuckDBEngine(lake)
+    eng.register_lake("hourly", "air_hourly", ["site_code", "time", *POLS])
+    _same(_new(eng), _old(eng))
+    flagged = layout(eng.fetch_arrow(site_slots_sql("2019-03-01", "2019-03-03")))[1]
+    assert flagged.any()
 
 
 @pytest.mark.parametrize("seed", [4, 5])
@@ -173,3 +197,47 @@ def test_keep_leaves_out_other_sites(tmp_path: Path, seed: int) -> None:
     old = _old(eng)
     assert set(new["site_code"]) == set(kept)
     _same(new, old[old["site_code"].isin(kept)])
+
+
+@pytest.mark.parametrize("seed", [21, 22, 23])
+def test_slots_over_chunks_blocks_and_null_lists(seed: int) -> None:
+    """Codes are read right across arrow chunks, blocks and null lists that span values."""
+    import pyarrow as pa
+
+    from meili.engine.site_days import HOUR_BITS, _Lists, _slots, _window_block
+
+    rng = np.random.default_rng(seed)
+    rows = []
+    for _ in range(60):
+        hours = rng.choice(np.arange(1, 25), int(rng.integers(0, 25)), replace=False).tolist()
+        if rng.random() < 0.1 and hours:
+            hours.append(hours[0])  # duplicate stamp
+        codes = [int(rng.integers(0, 300)) * 2**HOUR_BITS + h for h in hours]
+        if rng.random() < 0.05:
+            codes.append(0)  # a value without code
+        rows.append(codes)
+    nulls = {int(i) for i in rng.choice(60, 4, replace=False)}
+    chunks, bounds = [], [0, 17, 40, 60]
+    for a, b in itertools.pairwise(bounds):
+        part = rows[a:b]
+        offsets = np.concatenate([[0], np.cumsum([len(c) for c in part])]).astype(np.int32)
+        values = pa.array([x for c in part for x in c], type=pa.int32())
+        mask = pa.array([a + i in nulls for i in range(len(part))])
+        chunks.append(pa.ListArray.from_arrays(pa.array(offsets), values, mask=mask))
+    order = rng.permutation(60)[:45]
+    hours, windows, extra = _slots(_Lists(pa.chunked_array(chunks)), order, block=7)
+    want = np.full((24, len(order)), np.nan)
+    want_extra = np.zeros(len(order), dtype=np.int64)
+    for j, r in enumerate(order):
+        codes = [] if r in nulls else rows[r]
+        for c in codes:
+            if c % 2**HOUR_BITS:
+                want[c % 2**HOUR_BITS - 1, j] = c >> HOUR_BITS
+        want_extra[j] = len(codes) - int((~np.isnan(want[:, j])).sum())
+    np.testing.assert_array_equal(extra, want_extra)
+    clean = want_extra == 0  # flagged rows are recomputed from the rows: slots unspecified
+    np.testing.assert_array_equal(hours[:, clean], want[:, clean])
+    want_windows = np.empty((17, len(order)))
+    _window_block(want, want_windows, np.empty(len(order), dtype=np.int64))
+    np.testing.assert_array_equal(windows[:, clean], want_windows[:, clean])
+    assert (extra > 0).any()
