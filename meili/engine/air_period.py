@@ -2,14 +2,15 @@
 
 1. site day (:mod:`meili.engine.site_days`): one scan of the hourly data by the engine
    (one SQL definition, transpiled for Spark) gives per site-day counts/means and the O3
-   (hour, value) pairs; numpy lays them out in hourly slots and derives the 8-h windows.
-   GB 3095-2012/2026 Table 4, HJ 663-2013/2026 §6.1.2: daily means with ≥ 20 hourly
-   values; the 17 O3 8-h windows ending 08:00 … 24:00, each valid with ≥ 6 hourly values.
-   Cached per engine, period and sites.
-2. city day (:mod:`meili.engine.day_arrays`, HJ 663 §3 "City value"): means over the
-   city's evaluation sites (对照点 excluded) of the valid site daily values, of each 8-h
-   window and each hourly O3; MDA8 = max of the city 8-h values, valid with ≥ 14 windows
-   or above 160 µg/m³; O3 1-h max. Zones: means over their cities, the same way.
+   values coded with their hours; numpy lays them out in hourly slots and derives the
+   8-h windows, block by block. GB 3095-2012/2026 Table 4, HJ 663-2013/2026 §6.1.2: daily
+   means with ≥ 20 hourly values; the 17 O3 8-h windows ending 08:00 … 24:00, each valid
+   with ≥ 6 hourly values. Cached per engine, period and sites.
+2. city day (HJ 663 §3 "City value"), in the same pass: means over the city's evaluation
+   sites (对照点 excluded) of the valid site daily values, of each 8-h window and each
+   hourly O3; MDA8 = max of the city 8-h values, valid with ≥ 14 windows or above
+   160 µg/m³; O3 1-h max (:mod:`meili.engine.day_arrays`). Zones: means over their
+   cities, the same way (:func:`unit_means`).
 3. daily AQI (HJ 633, numpy on the concentration arrays, :func:`hj663.daily_aqi`) from the
    city-mean (or site) concentrations.
 4. period statistics (HJ 663 §3, SQL on the engine): means, P98/P95/P90 with
@@ -142,22 +143,24 @@ def daily(
     key += (_lake_state("air_hourly", getattr(eng, "root", None) or root),)
     cached = _SITE_DAY_CACHE.get(eng)
     if cached is not None and cached[0] == key:  # one scan per engine, period and sites
-        site = cached[1]
+        site, city = cached[1], cached[2]
     else:
         _SITE_DAY_CACHE.pop(eng, None)
         eng.register_lake(
             "hourly", "air_hourly", ["site_code", "time", "pm25", "pm10", "so2", "no2", "co", "o3"]
         )
+        units = _evaluation_sites(member_sites)
         if len(member_sites) == len(sites):  # all sites: filter the site-days, not the hours
-            site = site_days(eng, start, end, "hourly", keep=member_sites["site_code"])
+            keep = member_sites["site_code"]
+            site, city = site_days(eng, start, end, "hourly", keep=keep, units=units)
         else:
             eng.register("sites", member_sites[["site_code"]].reset_index(drop=True))
             eng.view(
                 "hourly_sel",
                 "SELECT h.* FROM hourly h SEMI JOIN sites s ON h.site_code = s.site_code",
             )
-            site = site_days(eng, start, end, "hourly_sel")
-        _SITE_DAY_CACHE[eng] = (key, site)
+            site, city = site_days(eng, start, end, "hourly_sel", units=units)
+        _SITE_DAY_CACHE[eng] = (key, site, city)
     names = cities.set_index("key")
     if site_level:
         frame = finish(site, "n")
@@ -170,8 +173,6 @@ def daily(
         frame["key"] = city_key[site.codes]
         pos = names.index.get_indexer(city_key)[site.codes]
     else:
-        note("city days")
-        city = _city_days(site, member_sites)
         frame = finish(city, "sites")
         pos = names.index.get_indexer(city.keys)[city.codes]
     frame["city_code"] = _take(names["city_code"], pos)
@@ -206,7 +207,7 @@ def _take(values: pd.Series, pos: np.ndarray) -> np.ndarray:
     return values.reset_index(drop=True).reindex(pos).to_numpy()
 
 
-#: Engine → (start, end, sites, lake files) of its materialised site-day aggregate: a
+#: Engine → ((start, end, sites, lake files), site days, city days) of its one scan: a
 #: second call for the same period and sites (site level, then city level) reuses it.
 _SITE_DAY_CACHE: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
 
@@ -274,17 +275,10 @@ def _windows_text(n: int) -> str:
     return f"o3_8h: {n} valid 8-h windows < {MIN_WINDOWS_MDA8}"
 
 
-def _city_days(site: DayArrays, member_sites: pd.DataFrame) -> DayArrays:
-    """City day = mean over the city's evaluation sites (对照点 excluded); HJ 663 §3."""
-    info = member_sites.astype({"key": str}).set_index("site_code")
-    pos = info.index.get_indexer(site.keys)
-    city = np.where(pos >= 0, _take(info["key"], pos), None)
-    control = np.where(pos >= 0, _take(info["control"], pos), True).astype(bool)
-    counted = ~control & (city != None)  # noqa: E711 - element-wise
-    keys = np.array(sorted(set(city[counted])), dtype=object)
-    unit = np.full(len(site.keys), -1, dtype=np.int64)
-    unit[counted] = np.searchsorted(keys, city[counted].astype(str))
-    return unit_means(site, unit[site.codes], keys)
+def _evaluation_sites(member_sites: pd.DataFrame) -> dict[str, str]:
+    """Site code → city key of the sites a city value averages (对照点 excluded); HJ 663 §3."""
+    counted = member_sites[~member_sites["control"].astype(bool) & member_sites["key"].notna()]
+    return dict(zip(counted["site_code"].astype(str), counted["key"].astype(str), strict=True))
 
 
 def _zone_days(city: DayArrays, zones: dict[str, list[str]], cities: pd.DataFrame) -> DayArrays:

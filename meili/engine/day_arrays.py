@@ -35,6 +35,8 @@ class DayArrays:
     ``values`` [5, n]: valid daily means (NaN when invalid), in :data:`DAILY_POLS` order;
     ``counts`` [5, n]: hourly values behind a site mean, or member units behind a unit
     mean; ``windows`` [17, n]: valid 8-h O3 means; ``hours`` [24, n]: hourly O3.
+    ``o3``: their :func:`o3_summary`, kept instead of them (None) for site-days, whose
+    windows and hours are only needed while their unit means are built.
     """
 
     keys: np.ndarray
@@ -42,11 +44,19 @@ class DayArrays:
     day: np.ndarray
     values: np.ndarray
     counts: np.ndarray
-    windows: np.ndarray
-    hours: np.ndarray
+    windows: np.ndarray | None
+    hours: np.ndarray | None
+    o3: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.codes)
+
+    def summary(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:func:`o3_summary` of the rows."""
+        if self.o3 is not None:
+            return self.o3
+        assert self.windows is not None and self.hours is not None
+        return o3_summary(self.windows, self.hours)
 
     def take(self, rows: np.ndarray) -> DayArrays:
         """The rows ``rows`` (positions), same keys."""
@@ -56,9 +66,22 @@ class DayArrays:
             self.day[rows],
             self.values[:, rows],
             self.counts[:, rows],
-            self.windows[:, rows],
-            self.hours[:, rows],
+            None if self.windows is None else self.windows[:, rows],
+            None if self.hours is None else self.hours[:, rows],
+            None if self.o3 is None else tuple(x[rows] for x in self.o3),  # type: ignore[arg-type]
         )
+
+
+def o3_summary(windows: np.ndarray, hours: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row: largest valid 8-h mean, number of valid windows, largest hourly value.
+
+    NaN where there is none; the inputs of the MDA8 rule and the O3 1-h maximum.
+    """
+    n = windows.shape[1]
+    top = np.fmax.reduce(windows, axis=0) if n else np.empty(0)
+    valid = (~np.isnan(windows)).sum(axis=0).astype(np.int32)
+    hour_max = np.fmax.reduce(hours, axis=0) if n else np.empty(0)
+    return top, valid, hour_max
 
 
 def sort_rows(codes: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -131,11 +154,9 @@ def finish(days: DayArrays, count_prefix: str) -> pd.DataFrame:
     n = len(days)
     floats = np.empty((len(DAILY_POLS) + 2, n))  # one float block, handed to pandas uncopied
     floats[: len(DAILY_POLS)] = days.values
-    top = np.fmax.reduce(days.windows, axis=0) if n else np.empty(0)
-    valid = (~np.isnan(days.windows)).sum(axis=0).astype(np.int32)
+    top, valid, hour_max = days.summary()
     keep = (valid >= MIN_WINDOWS_MDA8) | (top > O3_8H_GRADE_II)
     floats[-2] = np.where(keep & (top >= 0), top, np.nan)
-    hour_max = np.fmax.reduce(days.hours, axis=0) if n else np.empty(0)
     floats[-1] = np.where(hour_max >= 0, hour_max, np.nan)
     frame = pd.DataFrame(floats.T, columns=[*DAILY_POLS, "o3_8h", "o3_1h"], copy=False)
     frame.insert(0, "key", days.keys[days.codes])

@@ -3,28 +3,40 @@
 Per site and natural day (hour-ending stamps, 00:00 = 24:00 of the previous day): the
 daily means of PM2.5, PM10, SO2, NO2 and CO, valid with ≥ 20 hourly values; the 17 O3
 8-h windows ending 08:00 … 24:00, each valid with ≥ 6 hourly values; the 24 hourly O3
-values.
+values. Per unit (a city: its evaluation sites, HJ 663-2013/2026 §3) and day: the mean
+over the member site-days of each of them.
 
 The hourly table is read once, by the engine (DuckDB or Spark), with one SQL definition
 (:func:`site_slots_sql`): counts and sums per site-day plus the O3 values as a list of
 codes 32·v + h (value v, hour h; 32-bit), exact for whole non-negative values below 2^26
-(CNEMC publishes whole µg/m³). :func:`layout` then places the values in 24 hourly slots and
-derives the windows with whole-array numpy operations. Site-days where an hour holds more
-than one O3 value (duplicate stamps) or a value has no code (code 0: fractional, negative
-or huge) are recomputed from their rows with the row-wise reference definition
-:func:`site_day_sql`, which the layout equals everywhere else.
+(CNEMC publishes whole µg/m³). :func:`layout` then takes the site-days in (unit, day,
+site) order, a block at a time: it places the values in 24 hourly slots, derives the
+windows and adds them to their unit-day, in cache; a site-day keeps only its O3 summary
+(MDA8 inputs, 1-h maximum). Site-days where an hour holds more than one O3 value
+(duplicate stamps) or a value has no code (code 0: fractional, negative or huge) are
+recomputed from their rows with the row-wise reference definition :func:`site_day_sql`,
+which the layout equals everywhere else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from meili.engine.day_arrays import DAILY_POLS, HOURS, WINDOW_ENDS, DayArrays, sort_rows
+from meili.engine.day_arrays import (
+    DAILY_POLS,
+    HOURS,
+    WINDOW_ENDS,
+    DayArrays,
+    o3_summary,
+    sort_rows,
+)
 from meili.standards.air.validity import MIN_HOURS_DAILY, MIN_HOURS_O3_8H
 
 
@@ -94,7 +106,8 @@ def _daily_values(n: np.ndarray, mean: np.ndarray) -> np.ndarray:
     return np.where(n >= MIN_HOURS_DAILY, mean, np.nan)
 
 
-def _window_block(hours: np.ndarray, out: np.ndarray, hours_present: np.ndarray) -> None:
+def _window_block(hours: np.ndarray, out: np.ndarray, hours_present: np.ndarray) -> np.ndarray:
+    """Valid 8-h means of ``hours`` [24, w] into ``out`` [17, w]; which hours are present."""
     present = ~np.isnan(hours)
     present.sum(axis=0, out=hours_present)
     filled = np.where(present, hours, 0.0)
@@ -105,6 +118,7 @@ def _window_block(hours: np.ndarray, out: np.ndarray, hours_present: np.ndarray)
     with np.errstate(invalid="ignore", divide="ignore"):
         np.divide(total, count, out=out)
     out[count < MIN_HOURS_O3_8H] = np.nan
+    return present
 
 
 def _keys(site_code: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
@@ -157,48 +171,115 @@ class _Lists:
         return np.concatenate(owners), np.concatenate(codes), per_row
 
 
-def _slots(
-    lists: _Lists, order: np.ndarray, block: int = 4096
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Hours [24, n], valid 8-h O3 means [17, n] and codes per row − hours present [n].
+@dataclass
+class _UnitSums:
+    """Per unit-day (rows sorted by unit, day): sums and numbers of the members' values."""
 
-    Result rows ``order`` are taken ``block`` at a time: their O3 codes are put in hourly
-    slots (hours 1 … 24 are rows 0 … 23; a code 0 is counted, not placed) and, in cache,
-    GB 3095-2012/2026 Table 4, HJ 663 §6.1.2: window e (ending 08:00 … 24:00) averages
-    the values of hours e − 7 … e present, valid with ≥ 6 (sums of 2, 4, then 8
-    consecutive hours, for all windows at once). A row with more codes than hours present
-    (duplicate stamps, codes 0) must come from :func:`site_day_sql`.
+    keys: np.ndarray
+    codes: np.ndarray
+    day: np.ndarray
+    sums: np.ndarray  # [5 + 17 + 24, g]: daily means, 8-h windows, hours
+    counts: np.ndarray
+
+    def add(self, groups: np.ndarray, stats: np.ndarray) -> None:
+        """Add member rows ``stats`` [46, k] (NaN = missing) to ``groups`` [k]."""
+        ok = ~np.isnan(stats)
+        for i in range(len(stats)):
+            np.add.at(self.sums[i], groups, np.where(ok[i], stats[i], 0.0))
+            np.add.at(self.counts[i], groups, ok[i])
+
+    def means(self) -> DayArrays:
+        """Unit-day :class:`DayArrays`: each statistic averaged over the members having it."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = self.sums / self.counts
+        p, w = len(DAILY_POLS), len(WINDOW_ENDS)
+        return DayArrays(
+            self.keys,
+            self.codes,
+            self.day,
+            mean[:p],
+            self.counts[:p].astype(np.int64),
+            mean[p : p + w],
+            mean[p + w :],
+        )
+
+
+def _cuts(n: int, counted: int, starts: np.ndarray, block: int) -> np.ndarray:
+    """Block bounds over positions 0 … n: about ``block`` apart, never inside a unit-day
+    (``starts``) of the first ``counted`` positions."""
+    within = starts[np.searchsorted(starts, np.arange(0, counted, block))]
+    return np.unique(np.concatenate([within, [counted, n], np.arange(counted, n, block)]))
+
+
+def _pass(
+    lists: _Lists,
+    rows: np.ndarray,
+    values: np.ndarray,
+    counted: int,
+    starts: np.ndarray,
+    sums: _UnitSums,
+    block: int = 4096,
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """One pass over the site-days ``rows`` (result rows, sorted by unit, day, site).
+
+    Per block, in cache: the O3 codes are put in hourly slots (a code 0 is counted, not
+    placed) and GB 3095-2012/2026 Table 4, HJ 663 §6.1.2: window e (ending 08:00 …
+    24:00) averages the values of hours e − 7 … e present, valid with ≥ 6 (sums of 2, 4,
+    then 8 consecutive hours, for all windows at once). Kept per site-day: the
+    :func:`o3_summary` and codes − hours present (> 0: duplicate stamps or codes 0, to be
+    recomputed by :func:`site_day_sql`). The first ``counted`` site-days (unit members,
+    unit-days beginning at ``starts``) are added to ``sums``, daily means ``values``
+    [5, n] included, except the O3 of the flagged ones.
     """
-    n = len(order)
-    hours = np.empty((len(HOURS), n))
-    windows = np.empty((len(WINDOW_ENDS), n))
+    n = len(rows)
+    top, hour_max = np.empty(n), np.empty(n)
+    valid, extra = np.empty(n, dtype=np.int32), np.empty(n, dtype=np.int64)
     present = np.empty(n, dtype=np.int64)
-    extra = np.empty(n, dtype=np.int64)
-    buffer = np.empty(len(HOURS) * block)
-    for lo in range(0, n, block):
-        hi = min(lo + block, n)
+    p, w = len(DAILY_POLS), len(WINDOW_ENDS)
+    for lo, hi in itertools.pairwise(_cuts(n, counted, starts, block).tolist()):
         width = hi - lo
-        owner, code, extra[lo:hi] = lists.gather(order[lo:hi])
+        stats = np.empty((p + w + len(HOURS), width))  # daily means, windows, hours
+        owner, code, extra[lo:hi] = lists.gather(rows[lo:hi])
         hour = code & (2**HOUR_BITS - 1)
         if not hour.all():
             placed = hour > 0
             owner, code, hour = owner[placed], code[placed], hour[placed]
-        slots = buffer[: len(HOURS) * width]
+        slots = stats[p + w :]
         slots.fill(np.nan)
-        slots[(hour - 1) * width + owner] = code >> HOUR_BITS
-        slots = slots.reshape(len(HOURS), width)
-        hours[:, lo:hi] = slots
-        _window_block(slots, windows[:, lo:hi], present[lo:hi])
-    return hours, windows, extra - present
+        slots.reshape(-1)[(hour - 1) * width + owner] = code >> HOUR_BITS
+        windows = stats[p : p + w]
+        seen = _window_block(slots, windows, present[lo:hi])
+        extra[lo:hi] -= present[lo:hi]
+        top[lo:hi], valid[lo:hi], hour_max[lo:hi] = o3_summary(windows, slots)
+        if lo >= counted:
+            continue
+        stats[:p] = values[:, lo:hi]
+        ok = np.empty(stats.shape, dtype=bool)
+        np.equal(stats[: p + w], stats[: p + w], out=ok[: p + w])  # not NaN
+        ok[p + w :] = seen
+        flagged = extra[lo:hi] != 0
+        if flagged.any():
+            ok[p:, flagged] = False
+        np.copyto(stats, 0.0, where=~ok)
+        first = np.searchsorted(starts, lo)
+        at = starts[first : np.searchsorted(starts, hi)] - lo
+        g = slice(first, first + len(at))
+        np.add.reduceat(stats, at, axis=1, out=sums.sums[:, g])
+        np.add.reduceat(ok.view(np.int8), at, axis=1, dtype=np.int32, out=sums.counts[:, g])
+    return (top, valid, hour_max), extra
 
 
-def layout(table: pa.Table, keep: Iterable[str] | None = None) -> tuple[DayArrays, np.ndarray]:
-    """:class:`DayArrays` of a :func:`site_slots_sql` result, and which rows hold duplicates.
+def layout(
+    table: pa.Table, keep: Iterable[str] | None = None, units: Mapping[str, str] | None = None
+) -> tuple[DayArrays, DayArrays, np.ndarray, Any]:
+    """Site and unit :class:`DayArrays` of a :func:`site_slots_sql` result; flagged rows.
 
-    Rows of the sites in ``keep`` (all when None) are put in (site, day) order and each O3
-    value in its hourly slot; a row is flagged when it has more O3 codes than filled slots
-    (a slot got several values, or a code 0), so its values must come from
-    :func:`site_day_sql`.
+    Site-days of the sites in ``keep`` (all when None), in (site, day) order, with their
+    O3 summarised (:func:`o3_summary`); unit-days (HJ 663-2013/2026 §3 city value): the
+    means over the member site-days (``units``: site code → unit key; other sites count
+    for none) of each daily mean, 8-h window and hourly O3 value. Flagged site-days (see
+    :func:`_pass`) must be completed by :func:`_reference_rows` before the unit means are
+    taken, so the unit sums are returned too (last item, finished by ``.means()``).
     """
     keys, codes = _keys(table.column("site_code"))
     day = table.column("day").to_numpy().astype("datetime64[D]")
@@ -207,21 +288,62 @@ def layout(table: pa.Table, keep: Iterable[str] | None = None) -> tuple[DayArray
         kept = np.isin(keys.astype(str), np.asarray(list(keep), dtype=str))
         if not kept.all():
             order = order[kept[codes[order]]]
-    n = len(order)
+    units = units or {}
+    unit_keys = np.array(sorted(set(units.values())), dtype=object)
+    unit_of = np.full(len(keys), len(unit_keys), dtype=np.int64)  # len(unit_keys): none
+    for i, k in enumerate(keys.tolist()):
+        if k in units:
+            unit_of[i] = np.searchsorted(unit_keys, units[k])
+    unit, sday = unit_of[codes[order]], day[order]
+    perm = np.lexsort((sday, unit))  # stable: sites stay in order within a unit-day
+    counted = int((unit < len(unit_keys)).sum())
+    pu, pday = unit[perm[:counted]], sday[perm[:counted]]
+    begins = np.ones(counted, dtype=bool)
+    begins[1:] = (pu[1:] != pu[:-1]) | (pday[1:] != pday[:-1])
+    starts = np.flatnonzero(begins)
+    n, g = len(order), len(starts)
     counts = np.empty((len(DAILY_POLS), n), dtype=np.int64)
     values = np.empty((len(DAILY_POLS), n))
+    rows = order[perm]
     for i, p in enumerate(DAILY_POLS):
-        counts[i] = table.column(f"n_{p}").to_numpy()[order]
-        total = table.column(f"s_{p}").to_numpy(zero_copy_only=False)[order]
+        counts[i] = table.column(f"n_{p}").to_numpy()[rows]
+        total = table.column(f"s_{p}").to_numpy(zero_copy_only=False)[rows]
         with np.errstate(invalid="ignore", divide="ignore"):
             values[i] = _daily_values(counts[i], total / counts[i])
-    hours, windows, extra = _slots(_Lists(table.column("l")), order)
-    days = DayArrays(keys, codes[order], day[order], values, counts, windows, hours)
-    return days, extra != 0
+    stats = len(DAILY_POLS) + len(WINDOW_ENDS) + len(HOURS)
+    sums = _UnitSums(
+        unit_keys,
+        pu[starts],
+        pday[starts],
+        np.empty((stats, g)),
+        np.empty((stats, g), dtype=np.int32),
+    )
+    o3, extra = _pass(_Lists(table.column("l")), rows, values, counted, starts, sums)
+    back = np.empty(n, dtype=np.int64)  # pass position of each site-order row
+    back[perm] = np.arange(n)
+    site = DayArrays(
+        keys,
+        codes[order],
+        sday,
+        values[:, back],
+        counts[:, back],
+        None,
+        None,
+        tuple(x[back] for x in o3),  # type: ignore[arg-type]
+    )
+    group = np.full(n, -1, dtype=np.int64)  # unit-day of each site-order row
+    group[perm[:counted]] = np.cumsum(begins) - 1
+    return site, sums, extra[back] != 0, group
 
 
-def _reference_rows(frame: pd.DataFrame, days: DayArrays, rows: np.ndarray) -> None:
-    """Overwrite ``rows`` of ``days`` with :func:`site_day_sql` results (``frame``)."""
+def _reference_rows(
+    frame: pd.DataFrame, days: DayArrays, rows: np.ndarray, sums: _UnitSums, group: np.ndarray
+) -> None:
+    """Complete flagged site-days ``rows`` from :func:`site_day_sql` results (``frame``).
+
+    Their daily means are set (the same sums as the one-scan aggregate), their O3
+    summary replaced and their windows and hours added to their unit-days.
+    """
     stamp = frame["day"].to_numpy().astype("datetime64[D]").astype(np.int64)
     pos = pd.MultiIndex.from_arrays([frame["site_code"].to_numpy(), stamp])
     want = [days.keys[days.codes[rows]], days.day[rows].astype(np.int64)]
@@ -231,27 +353,45 @@ def _reference_rows(frame: pd.DataFrame, days: DayArrays, rows: np.ndarray) -> N
         n = got[f"n_{p}"].to_numpy().astype(np.int64)
         days.counts[i, rows] = n
         days.values[i, rows] = _daily_values(n, got[f"m_{p}"].to_numpy(dtype=float))
+    windows = np.empty((len(WINDOW_ENDS), len(rows)))
     for i, e in enumerate(WINDOW_ENDS):
         c = got[f"c{e}"].to_numpy(dtype=float)
         s = got[f"s{e}"].to_numpy(dtype=float)
         with np.errstate(invalid="ignore", divide="ignore"):
-            days.windows[i, rows] = np.where(c >= MIN_HOURS_O3_8H, s / c, np.nan)
-    for i, h in enumerate(HOURS):
-        days.hours[i, rows] = got[f"h{h}"].to_numpy(dtype=float)
+            windows[i] = np.where(c >= MIN_HOURS_O3_8H, s / c, np.nan)
+    hours = np.array([got[f"h{h}"].to_numpy(dtype=float) for h in HOURS]).reshape(
+        len(HOURS), len(rows)
+    )
+    assert days.o3 is not None
+    for target, x in zip(days.o3, o3_summary(windows, hours), strict=True):
+        target[rows] = x
+    member = group[rows] >= 0
+    if member.any():
+        o3 = np.concatenate([windows, hours])[:, member]
+        stats = np.concatenate([np.full((len(DAILY_POLS), int(member.sum())), np.nan), o3])
+        sums.add(group[rows][member], stats)
 
 
 def site_days(
-    eng: Any, start: object, end: object, source: str, keep: Iterable[str] | None = None
-) -> DayArrays:
-    """Site daily values of ``source`` (hourly rows) from ``start`` to ``end``; one scan.
+    eng: Any,
+    start: object,
+    end: object,
+    source: str,
+    keep: Iterable[str] | None = None,
+    units: Mapping[str, str] | None = None,
+) -> tuple[DayArrays, DayArrays]:
+    """Site and unit daily values of ``source`` (hourly rows), ``start`` … ``end``; one scan.
 
     ``keep``: the site codes to keep, applied to the site-days (the same rows as
-    filtering the hours first). Duplicate-stamp site-days are recomputed from their rows
-    (:func:`site_day_sql`).
+    filtering the hours first). ``units``: site code → unit key of the sites whose means
+    make a unit (HJ 663 §3: a city's evaluation sites). Flagged site-days (duplicate
+    stamps, O3 values without code) are recomputed from their rows (:func:`site_day_sql`).
     """
-    days, dup = layout(eng.fetch_arrow(site_slots_sql(start, end, source)), keep)
-    if dup.any():
-        rows = np.flatnonzero(dup)
+    table = eng.fetch_arrow(site_slots_sql(start, end, source))
+    days, sums, flagged, group = layout(table, keep, units)
+    del table
+    if flagged.any():
+        rows = np.flatnonzero(flagged)
         eng.register(
             "site_dup",
             pd.DataFrame(
@@ -263,5 +403,6 @@ def site_days(
             f"SELECT h.* FROM {source} h SEMI JOIN site_dup d ON h.site_code = d.site_code "
             "AND CAST(h.time - INTERVAL 1 HOUR AS DATE) = d.day",
         )
-        _reference_rows(eng.fetch(site_day_sql(start, end, "hourly_dup")), days, rows)
-    return days
+        frame = eng.fetch(site_day_sql(start, end, "hourly_dup"))
+        _reference_rows(frame, days, rows, sums, group)
+    return days, sums.means()

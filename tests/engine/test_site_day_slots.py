@@ -18,10 +18,11 @@ import pandas as pd
 import pytest
 
 from meili.engine import DuckDBEngine, SparkEngine
-from meili.engine.day_arrays import DAILY_POLS, HOURS, WINDOW_ENDS
+from meili.engine.day_arrays import DAILY_POLS, HOURS, WINDOW_ENDS, o3_summary
 from meili.engine.site_days import layout, site_day_sql, site_days, site_slots_sql
 
 POLS = ["pm25", "pm10", "so2", "no2", "co", "o3"]
+NCOLS = [f"n_{p}" for p in DAILY_POLS]
 
 
 def _hourly(seed: int, sites: int = 6, days: int = 4, whole_o3: bool = True) -> pd.DataFrame:
@@ -71,15 +72,22 @@ def _old(eng: object) -> pd.DataFrame:
 
 
 def _new(eng: object, keep: list[str] | None = None) -> pd.DataFrame:
-    days = site_days(eng, "2019-03-01", "2019-03-03", "hourly", keep)
+    """Site days by :func:`site_days`; windows and hours from one-site units (the means over
+    one member are its own values)."""
+    own = {f"S{i}": f"S{i}" for i in range(6)}
+    days, alone = site_days(eng, "2019-03-01", "2019-03-03", "hourly", keep, units=own)
     out = pd.DataFrame({"site_code": days.keys[days.codes], "day": pd.to_datetime(days.day)})
+    assert (alone.keys[alone.codes] == out["site_code"]).all()
+    assert (alone.day == days.day).all()
     for i, p in enumerate(DAILY_POLS):
         out[p] = days.values[i]
         out[f"n_{p}"] = days.counts[i]
     for i, e in enumerate(WINDOW_ENDS):
-        out[f"w{e}"] = days.windows[i]
+        out[f"w{e}"] = alone.windows[i]
     for i, h in enumerate(HOURS):
-        out[f"h{h}"] = days.hours[i]
+        out[f"h{h}"] = alone.hours[i]
+    for got, want in zip(days.summary(), o3_summary(alone.windows, alone.hours), strict=True):
+        np.testing.assert_array_equal(got, want)
     return out
 
 
@@ -113,7 +121,7 @@ def test_slots_equal_row_aggregate(tmp_path: Path, seed: int) -> None:
     eng.register_lake("hourly", "air_hourly", ["site_code", "time", *POLS])
     _same(_new(eng), _old(eng))
     # whole values, no duplicates: every site-day came from the codes, none from the rows
-    flagged = layout(eng.fetch_arrow(site_slots_sql("2019-03-01", "2019-03-03")))[1]
+    flagged = layout(eng.fetch_arrow(site_slots_sql("2019-03-01", "2019-03-03")))[2]
     assert len(flagged) > 0 and not flagged.any()
 
 
@@ -124,8 +132,33 @@ def test_values_without_code_fall_back_to_rows(tmp_path: Path, seed: int) -> Non
     eng = DuckDBEngine(lake)
     eng.register_lake("hourly", "air_hourly", ["site_code", "time", *POLS])
     _same(_new(eng), _old(eng))
-    flagged = layout(eng.fetch_arrow(site_slots_sql("2019-03-01", "2019-03-03")))[1]
+    flagged = layout(eng.fetch_arrow(site_slots_sql("2019-03-01", "2019-03-03")))[2]
     assert flagged.any()
+
+
+@pytest.mark.parametrize(("seed", "whole"), [(31, True), (32, False), (33, True)])
+def test_unit_means_over_member_sites(tmp_path: Path, seed: int, whole: bool) -> None:
+    """HJ 663 §3: a unit-day is the mean over its member sites of each daily mean, 8-h
+    window and hourly O3 they have (non-members left out), duplicates included."""
+    frames = _duplicated(seed) if whole else [_hourly(seed, whole_o3=False)]
+    lake = _lake(tmp_path, frames)
+    eng = DuckDBEngine(lake)
+    eng.register_lake("hourly", "air_hourly", ["site_code", "time", *POLS])
+    units = {"S0": "A", "S1": "A", "S2": "A", "S4": "B", "S5": "B"}  # S3 counts for none
+    _, got = site_days(eng, "2019-03-01", "2019-03-03", "hourly", units=units)
+    site = _old(eng)
+    site["unit"] = site["site_code"].map(units)
+    stats = [c for c in site.columns if c not in ("site_code", "day", "unit", *NCOLS)]
+    want = site.dropna(subset=["unit"]).groupby(["unit", "day"], sort=True)[stats].mean()
+    assert list(zip(got.keys[got.codes], pd.to_datetime(got.day), strict=True)) == list(want.index)
+    for i, p in enumerate(DAILY_POLS):
+        np.testing.assert_allclose(got.values[i], want[p], rtol=1e-12, equal_nan=True)
+        members = site.dropna(subset=["unit"]).groupby(["unit", "day"])[p].count()
+        np.testing.assert_array_equal(got.counts[i], members.to_numpy())
+    for i, e in enumerate(WINDOW_ENDS):
+        np.testing.assert_allclose(got.windows[i], want[f"w{e}"], rtol=1e-12, equal_nan=True)
+    for i, h in enumerate(HOURS):
+        np.testing.assert_allclose(got.hours[i], want[f"h{h}"], rtol=1e-12, equal_nan=True)
 
 
 @pytest.mark.parametrize("seed", [4, 5])
@@ -204,7 +237,7 @@ def test_slots_over_chunks_blocks_and_null_lists(seed: int) -> None:
     """Codes are read right across arrow chunks, blocks and null lists that span values."""
     import pyarrow as pa
 
-    from meili.engine.site_days import HOUR_BITS, _Lists, _slots, _window_block
+    from meili.engine.site_days import HOUR_BITS, _Lists, _pass, _UnitSums, _window_block
 
     rng = np.random.default_rng(seed)
     rows = []
@@ -225,7 +258,19 @@ def test_slots_over_chunks_blocks_and_null_lists(seed: int) -> None:
         mask = pa.array([a + i in nulls for i in range(len(part))])
         chunks.append(pa.ListArray.from_arrays(pa.array(offsets), values, mask=mask))
     order = rng.permutation(60)[:45]
-    hours, windows, extra = _slots(_Lists(pa.chunked_array(chunks)), order, block=7)
+    n = len(order)
+    sums = _UnitSums(  # each site-day its own unit-day: its means are its values
+        np.array(["U"], dtype=object),
+        np.zeros(n, dtype=np.int64),
+        np.zeros(n, dtype="datetime64[D]"),
+        np.empty((46, n)),
+        np.empty((46, n), dtype=np.int32),
+    )
+    nothing = np.full((len(DAILY_POLS), n), np.nan)
+    lists = _Lists(pa.chunked_array(chunks))
+    summary, extra = _pass(lists, order, nothing, n, np.arange(n), sums, block=7)
+    alone = sums.means()
+    hours, windows = alone.hours, alone.windows
     want = np.full((24, len(order)), np.nan)
     want_extra = np.zeros(len(order), dtype=np.int64)
     for j, r in enumerate(order):
@@ -240,4 +285,6 @@ def test_slots_over_chunks_blocks_and_null_lists(seed: int) -> None:
     want_windows = np.empty((17, len(order)))
     _window_block(want, want_windows, np.empty(len(order), dtype=np.int64))
     np.testing.assert_array_equal(windows[:, clean], want_windows[:, clean])
+    for got, want_o3 in zip(summary, o3_summary(want_windows, want), strict=True):
+        np.testing.assert_array_equal(got[clean], want_o3[clean])
     assert (extra > 0).any()
