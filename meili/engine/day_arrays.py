@@ -3,12 +3,13 @@
 One :class:`DayArrays` holds one row per unit (site, city, zone) and natural day, with the
 valid daily means of PM2.5, PM10, SO2, NO2, CO, the valid O3 8-h window means (windows
 ending 08:00 … 24:00) and the hourly O3 values, each as a 2-D array with one row per
-statistic (contiguous, so every operation is a whole-row numpy call). Rows are sorted by
-unit key, then day.
+statistic (contiguous, so every operation is a whole-row numpy call); site-days keep only
+the O3 summary instead. Rows are sorted by unit key, then day.
 
-- :func:`unit_means`: HJ 663-2013/2026 §3 "city value" — the arithmetic mean over the
-  member units (a city's evaluation sites; a zone's cities) of their valid daily values,
-  of each 8-h window and of each hourly O3 value.
+- :class:`UnitSums`, :func:`unit_means`: HJ 663-2013/2026 §3 "city value" — the
+  arithmetic mean over the member units (a city's evaluation sites; a zone's cities) of
+  their valid daily values, of each 8-h window and of each hourly O3 value, as sums over
+  runs of member rows sorted by unit and day.
 - :func:`finish`: HJ 663-2013/2026 §6.1.2 and GB 3095-2012/2026 Table 4 — MDA8 is the
   maximum of the 8-h means, valid with ≥ 14 valid windows or when above the grade II
   limit 160 µg/m³; the O3 1-h maximum is the largest hourly value.
@@ -26,6 +27,7 @@ from meili.standards.air.validity import MIN_WINDOWS_MDA8, O3_8H_GRADE_II
 DAILY_POLS = ("pm25", "pm10", "so2", "no2", "co")
 WINDOW_ENDS = tuple(range(8, 25))  # 8-h windows ending 08:00 … 24:00
 HOURS = tuple(range(1, 25))
+STATS = len(DAILY_POLS) + len(WINDOW_ENDS) + len(HOURS)  # statistics a unit-day averages
 
 
 @dataclass
@@ -89,33 +91,58 @@ def sort_rows(codes: np.ndarray, day: np.ndarray) -> np.ndarray:
     return np.lexsort((day, codes))
 
 
-def _group_mean(x: np.ndarray, group: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Mean of the non-missing ``x`` per group 0 … n − 1 (NaN when none) and their number.
+def unit_day_starts(unit: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Positions where a new (unit, day) begins, in rows sorted by unit, then day."""
+    begins = np.ones(len(unit), dtype=bool)
+    begins[1:] = (unit[1:] != unit[:-1]) | (day[1:] != day[:-1])
+    return np.flatnonzero(begins)
 
-    Rows of group ``n`` (not counted) are left out.
+
+@dataclass
+class UnitSums:
+    """Per unit-day (sorted by unit, day): sums and numbers of the members' statistics.
+
+    ``sums``/``counts`` [46, g]: the 5 daily means, 17 8-h windows and 24 hourly values
+    (:data:`DAILY_POLS`, :data:`WINDOW_ENDS`, :data:`HOURS` order) the members have.
     """
-    ok = ~np.isnan(x)
-    count = np.bincount(group, weights=ok, minlength=n + 1)[:n]
-    total = np.bincount(group, weights=np.where(ok, x, 0.0), minlength=n + 1)[:n]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = total / count
-    return mean, count.astype(np.int64)
 
+    keys: np.ndarray
+    codes: np.ndarray
+    day: np.ndarray
+    sums: np.ndarray
+    counts: np.ndarray
 
-def _groups(code: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct non-negative codes (sorted) and each row's group (−1 codes → group n)."""
-    counted = code >= 0
-    if size <= 4 * len(code) + 1_000_000:  # dense: no sort
-        present = np.zeros(size + 1, dtype=bool)
-        present[code[counted]] = True
-        uniq = np.flatnonzero(present[:size])
-        rank = np.cumsum(present) - 1
-        group = np.where(counted, rank[np.where(counted, code, size)], len(uniq))
-        return uniq, group
-    uniq, inverse = np.unique(code[counted], return_inverse=True)
-    group = np.full(len(code), len(uniq), dtype=np.int64)
-    group[counted] = inverse
-    return uniq, group
+    @classmethod
+    def empty(cls, keys: np.ndarray, codes: np.ndarray, day: np.ndarray) -> UnitSums:
+        """Room for the unit-days (``codes``, ``day``) of units ``keys``."""
+        shape = (STATS, len(codes))
+        return cls(keys, codes, day, np.empty(shape), np.empty(shape, dtype=np.int32))
+
+    def set(self, at: np.ndarray, first: int, stats: np.ndarray, ok: np.ndarray) -> None:
+        """Unit-days ``first`` … from member columns ``stats`` [46, w] (only where ``ok``),
+        unit-day j beginning at column ``at[j]`` (``stats`` is overwritten)."""
+        g = slice(first, first + len(at))
+        np.copyto(stats, 0.0, where=~ok)
+        np.add.reduceat(stats, at, axis=1, out=self.sums[:, g])
+        np.add.reduceat(ok.view(np.int8), at, axis=1, dtype=np.int32, out=self.counts[:, g])
+
+    def add(self, groups: np.ndarray, stats: np.ndarray) -> None:
+        """Add member columns ``stats`` [46, k] (NaN = missing) to unit-days ``groups``."""
+        ok = ~np.isnan(stats)
+        for i in range(len(stats)):
+            np.add.at(self.sums[i], groups, np.where(ok[i], stats[i], 0.0))
+            np.add.at(self.counts[i], groups, ok[i])
+
+    def means(self) -> DayArrays:
+        """HJ 663-2013/2026 §3 (city value): each statistic averaged over the members
+        having it; ``counts`` = members with a valid daily mean."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = self.sums / self.counts
+        p, w = len(DAILY_POLS), len(WINDOW_ENDS)
+        counts = self.counts[:p].astype(np.int64)
+        return DayArrays(
+            self.keys, self.codes, self.day, mean[:p], counts, mean[p : p + w], mean[p + w :]
+        )
 
 
 def unit_means(days: DayArrays, units: np.ndarray, unit_keys: np.ndarray) -> DayArrays:
@@ -123,25 +150,19 @@ def unit_means(days: DayArrays, units: np.ndarray, unit_keys: np.ndarray) -> Day
 
     ``units[r]`` is the unit (index into the sorted ``unit_keys``) row r counts for, −1
     when it counts for none. Each statistic is averaged over the members that have it.
+    (Cities are built from their sites in :func:`meili.engine.site_days.layout`, block by
+    block, with the same :class:`UnitSums`.)
     """
-    origin = days.day.min() if len(days) else np.datetime64("2000-01-01")
-    offset = (days.day - origin).astype(np.int64)
-    span = int(offset.max()) + 1 if len(offset) else 1
-    code = np.where(units >= 0, units.astype(np.int64) * span + offset, -1)
-    uniq, group = _groups(code, len(unit_keys) * span)
-    n = len(uniq)
-    values = np.empty((len(DAILY_POLS), n))
-    counts = np.empty((len(DAILY_POLS), n), dtype=np.int64)
-    for i in range(len(DAILY_POLS)):
-        values[i], counts[i] = _group_mean(days.values[i], group, n)
-    windows = np.empty((len(WINDOW_ENDS), n))
-    for i in range(len(WINDOW_ENDS)):
-        windows[i] = _group_mean(days.windows[i], group, n)[0]
-    hours = np.empty((len(HOURS), n))
-    for i in range(len(HOURS)):
-        hours[i] = _group_mean(days.hours[i], group, n)[0]
-    day = origin + (uniq % span).astype("timedelta64[D]")
-    return DayArrays(unit_keys, uniq // span, day, values, counts, windows, hours)
+    assert days.windows is not None and days.hours is not None
+    members = np.flatnonzero(units >= 0)
+    rows = members[np.lexsort((days.day[members], units[members]))]
+    unit, day = units[rows].astype(np.int64), days.day[rows]
+    starts = unit_day_starts(unit, day)
+    sums = UnitSums.empty(unit_keys, unit[starts], day[starts])
+    stats = np.concatenate([days.values[:, rows], days.windows[:, rows], days.hours[:, rows]])
+    if len(starts):
+        sums.set(starts, 0, stats, ~np.isnan(stats))
+    return sums.means()
 
 
 def finish(days: DayArrays, count_prefix: str) -> pd.DataFrame:

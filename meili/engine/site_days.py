@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -34,8 +33,10 @@ from meili.engine.day_arrays import (
     HOURS,
     WINDOW_ENDS,
     DayArrays,
+    UnitSums,
     o3_summary,
     sort_rows,
+    unit_day_starts,
 )
 from meili.standards.air.validity import MIN_HOURS_DAILY, MIN_HOURS_O3_8H
 
@@ -171,39 +172,6 @@ class _Lists:
         return np.concatenate(owners), np.concatenate(codes), per_row
 
 
-@dataclass
-class _UnitSums:
-    """Per unit-day (rows sorted by unit, day): sums and numbers of the members' values."""
-
-    keys: np.ndarray
-    codes: np.ndarray
-    day: np.ndarray
-    sums: np.ndarray  # [5 + 17 + 24, g]: daily means, 8-h windows, hours
-    counts: np.ndarray
-
-    def add(self, groups: np.ndarray, stats: np.ndarray) -> None:
-        """Add member rows ``stats`` [46, k] (NaN = missing) to ``groups`` [k]."""
-        ok = ~np.isnan(stats)
-        for i in range(len(stats)):
-            np.add.at(self.sums[i], groups, np.where(ok[i], stats[i], 0.0))
-            np.add.at(self.counts[i], groups, ok[i])
-
-    def means(self) -> DayArrays:
-        """Unit-day :class:`DayArrays`: each statistic averaged over the members having it."""
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = self.sums / self.counts
-        p, w = len(DAILY_POLS), len(WINDOW_ENDS)
-        return DayArrays(
-            self.keys,
-            self.codes,
-            self.day,
-            mean[:p],
-            self.counts[:p].astype(np.int64),
-            mean[p : p + w],
-            mean[p + w :],
-        )
-
-
 def _cuts(n: int, counted: int, starts: np.ndarray, block: int) -> np.ndarray:
     """Block bounds over positions 0 … n: about ``block`` apart, never inside a unit-day
     (``starts``) of the first ``counted`` positions."""
@@ -217,7 +185,7 @@ def _pass(
     values: np.ndarray,
     counted: int,
     starts: np.ndarray,
-    sums: _UnitSums,
+    sums: UnitSums,
     block: int = 4096,
 ) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
     """One pass over the site-days ``rows`` (result rows, sorted by unit, day, site).
@@ -260,12 +228,8 @@ def _pass(
         flagged = extra[lo:hi] != 0
         if flagged.any():
             ok[p:, flagged] = False
-        np.copyto(stats, 0.0, where=~ok)
-        first = np.searchsorted(starts, lo)
-        at = starts[first : np.searchsorted(starts, hi)] - lo
-        g = slice(first, first + len(at))
-        np.add.reduceat(stats, at, axis=1, out=sums.sums[:, g])
-        np.add.reduceat(ok.view(np.int8), at, axis=1, dtype=np.int32, out=sums.counts[:, g])
+        first = int(np.searchsorted(starts, lo))
+        sums.set(starts[first : np.searchsorted(starts, hi)] - lo, first, stats, ok)
     return (top, valid, hour_max), extra
 
 
@@ -298,10 +262,8 @@ def layout(
     perm = np.lexsort((sday, unit))  # stable: sites stay in order within a unit-day
     counted = int((unit < len(unit_keys)).sum())
     pu, pday = unit[perm[:counted]], sday[perm[:counted]]
-    begins = np.ones(counted, dtype=bool)
-    begins[1:] = (pu[1:] != pu[:-1]) | (pday[1:] != pday[:-1])
-    starts = np.flatnonzero(begins)
-    n, g = len(order), len(starts)
+    starts = unit_day_starts(pu, pday)
+    n = len(order)
     counts = np.empty((len(DAILY_POLS), n), dtype=np.int64)
     values = np.empty((len(DAILY_POLS), n))
     rows = order[perm]
@@ -310,14 +272,7 @@ def layout(
         total = table.column(f"s_{p}").to_numpy(zero_copy_only=False)[rows]
         with np.errstate(invalid="ignore", divide="ignore"):
             values[i] = _daily_values(counts[i], total / counts[i])
-    stats = len(DAILY_POLS) + len(WINDOW_ENDS) + len(HOURS)
-    sums = _UnitSums(
-        unit_keys,
-        pu[starts],
-        pday[starts],
-        np.empty((stats, g)),
-        np.empty((stats, g), dtype=np.int32),
-    )
+    sums = UnitSums.empty(unit_keys, pu[starts], pday[starts])
     o3, extra = _pass(_Lists(table.column("l")), rows, values, counted, starts, sums)
     back = np.empty(n, dtype=np.int64)  # pass position of each site-order row
     back[perm] = np.arange(n)
@@ -332,12 +287,12 @@ def layout(
         tuple(x[back] for x in o3),  # type: ignore[arg-type]
     )
     group = np.full(n, -1, dtype=np.int64)  # unit-day of each site-order row
-    group[perm[:counted]] = np.cumsum(begins) - 1
+    group[perm[:counted]] = np.searchsorted(starts, np.arange(counted), side="right") - 1
     return site, sums, extra[back] != 0, group
 
 
 def _reference_rows(
-    frame: pd.DataFrame, days: DayArrays, rows: np.ndarray, sums: _UnitSums, group: np.ndarray
+    frame: pd.DataFrame, days: DayArrays, rows: np.ndarray, sums: UnitSums, group: np.ndarray
 ) -> None:
     """Complete flagged site-days ``rows`` from :func:`site_day_sql` results (``frame``).
 

@@ -237,7 +237,8 @@ def test_slots_over_chunks_blocks_and_null_lists(seed: int) -> None:
     """Codes are read right across arrow chunks, blocks and null lists that span values."""
     import pyarrow as pa
 
-    from meili.engine.site_days import HOUR_BITS, _Lists, _pass, _UnitSums, _window_block
+    from meili.engine.day_arrays import UnitSums
+    from meili.engine.site_days import HOUR_BITS, _Lists, _pass, _window_block
 
     rng = np.random.default_rng(seed)
     rows = []
@@ -259,7 +260,7 @@ def test_slots_over_chunks_blocks_and_null_lists(seed: int) -> None:
         chunks.append(pa.ListArray.from_arrays(pa.array(offsets), values, mask=mask))
     order = rng.permutation(60)[:45]
     n = len(order)
-    sums = _UnitSums(  # each site-day its own unit-day: its means are its values
+    sums = UnitSums(  # each site-day its own unit-day: its means are its values
         np.array(["U"], dtype=object),
         np.zeros(n, dtype=np.int64),
         np.zeros(n, dtype="datetime64[D]"),
