@@ -65,6 +65,7 @@ class DuckDBEngine:
             con = connect(root)
         self.con = con
         self.root = root
+        self.threads = threads  # None: DuckDB's default, all cores
         if threads is not None:
             con.execute(f"SET threads = {int(threads)}")
         if memory_limit is not None:

@@ -21,7 +21,9 @@ which the layout equals everywhere else.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -186,7 +188,8 @@ def _pass(
     counted: int,
     starts: np.ndarray,
     sums: UnitSums,
-    block: int = 4096,
+    block: int = 8192,
+    threads: int = 1,
 ) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
     """One pass over the site-days ``rows`` (result rows, sorted by unit, day, site).
 
@@ -197,14 +200,17 @@ def _pass(
     :func:`o3_summary` and codes − hours present (> 0: duplicate stamps or codes 0, to be
     recomputed by :func:`site_day_sql`). The first ``counted`` site-days (unit members,
     unit-days beginning at ``starts``) are added to ``sums``, daily means ``values``
-    [5, n] included, except the O3 of the flagged ones.
+    [5, n] included, except the O3 of the flagged ones. Blocks are independent: ``threads``
+    of them run at once.
     """
     n = len(rows)
     top, hour_max = np.empty(n), np.empty(n)
     valid, extra = np.empty(n, dtype=np.int32), np.empty(n, dtype=np.int64)
     present = np.empty(n, dtype=np.int64)
     p, w = len(DAILY_POLS), len(WINDOW_ENDS)
-    for lo, hi in itertools.pairwise(_cuts(n, counted, starts, block).tolist()):
+
+    def one(bounds: tuple[int, int]) -> None:
+        lo, hi = bounds
         width = hi - lo
         stats = np.empty((p + w + len(HOURS), width))  # daily means, windows, hours
         owner, code, extra[lo:hi] = lists.gather(rows[lo:hi])
@@ -220,7 +226,7 @@ def _pass(
         extra[lo:hi] -= present[lo:hi]
         top[lo:hi], valid[lo:hi], hour_max[lo:hi] = o3_summary(windows, slots)
         if lo >= counted:
-            continue
+            return
         stats[:p] = values[:, lo:hi]
         ok = np.empty(stats.shape, dtype=bool)
         np.equal(stats[: p + w], stats[: p + w], out=ok[: p + w])  # not NaN
@@ -230,20 +236,31 @@ def _pass(
             ok[p:, flagged] = False
         first = int(np.searchsorted(starts, lo))
         sums.set(starts[first : np.searchsorted(starts, hi)] - lo, first, stats, ok)
+
+    blocks = list(itertools.pairwise(_cuts(n, counted, starts, block).tolist()))
+    if threads > 1:  # blocks write disjoint slices; numpy releases the GIL while computing
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(one, blocks))
+    else:
+        for bounds in blocks:
+            one(bounds)
     return (top, valid, hour_max), extra
 
 
 def layout(
-    table: pa.Table, keep: Iterable[str] | None = None, units: Mapping[str, str] | None = None
-) -> tuple[DayArrays, DayArrays, np.ndarray, Any]:
-    """Site and unit :class:`DayArrays` of a :func:`site_slots_sql` result; flagged rows.
+    table: pa.Table,
+    keep: Iterable[str] | None = None,
+    units: Mapping[str, str] | None = None,
+    threads: int = 1,
+) -> tuple[DayArrays, UnitSums, np.ndarray, np.ndarray]:
+    """Site days and unit sums of a :func:`site_slots_sql` result; flagged rows, unit-days.
 
     Site-days of the sites in ``keep`` (all when None), in (site, day) order, with their
-    O3 summarised (:func:`o3_summary`); unit-days (HJ 663-2013/2026 §3 city value): the
-    means over the member site-days (``units``: site code → unit key; other sites count
-    for none) of each daily mean, 8-h window and hourly O3 value. Flagged site-days (see
-    :func:`_pass`) must be completed by :func:`_reference_rows` before the unit means are
-    taken, so the unit sums are returned too (last item, finished by ``.means()``).
+    O3 summarised (:func:`o3_summary`); the unit sums (HJ 663-2013/2026 §3 city value,
+    finished by ``.means()``) over the member site-days (``units``: site code → unit key;
+    other sites count for none) of each daily mean, 8-h window and hourly O3 value.
+    Flagged site-days (see :func:`_pass`) are to be completed by :func:`_reference_rows`
+    first: returned with the unit-day of each site-day (−1 for none).
     """
     keys, codes = _keys(table.column("site_code"))
     day = table.column("day").to_numpy().astype("datetime64[D]")
@@ -273,7 +290,8 @@ def layout(
         with np.errstate(invalid="ignore", divide="ignore"):
             values[i] = _daily_values(counts[i], total / counts[i])
     sums = UnitSums.empty(unit_keys, pu[starts], pday[starts])
-    o3, extra = _pass(_Lists(table.column("l")), rows, values, counted, starts, sums)
+    lists = _Lists(table.column("l"))
+    o3, extra = _pass(lists, rows, values, counted, starts, sums, threads=threads)
     back = np.empty(n, dtype=np.int64)  # pass position of each site-order row
     back[perm] = np.arange(n)
     site = DayArrays(
@@ -343,7 +361,8 @@ def site_days(
     stamps, O3 values without code) are recomputed from their rows (:func:`site_day_sql`).
     """
     table = eng.fetch_arrow(site_slots_sql(start, end, source))
-    days, sums, flagged, group = layout(table, keep, units)
+    threads = min(getattr(eng, "threads", None) or os.cpu_count() or 1, 4)
+    days, sums, flagged, group = layout(table, keep, units, threads)
     del table
     if flagged.any():
         rows = np.flatnonzero(flagged)
