@@ -177,7 +177,8 @@ class _Lists:
 def _cuts(n: int, counted: int, starts: np.ndarray, block: int) -> np.ndarray:
     """Block bounds over positions 0 … n: about ``block`` apart, never inside a unit-day
     (``starts``) of the first ``counted`` positions."""
-    within = starts[np.searchsorted(starts, np.arange(0, counted, block))]
+    bounds = np.append(starts, counted)
+    within = bounds[np.searchsorted(bounds, np.arange(0, counted, block))]
     return np.unique(np.concatenate([within, [counted, n], np.arange(counted, n, block)]))
 
 

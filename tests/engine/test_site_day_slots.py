@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from meili.engine import DuckDBEngine, SparkEngine
 from meili.engine.day_arrays import DAILY_POLS, HOURS, WINDOW_ENDS, o3_summary
@@ -297,3 +299,21 @@ def test_slots_over_chunks_blocks_and_null_lists(seed: int) -> None:
     for got, want_o3 in zip(summary, o3_summary(want_windows, want), strict=True):
         np.testing.assert_array_equal(got[clean], want_o3[clean])
     assert (extra > 0).any()
+
+
+@given(
+    sizes=st.lists(st.integers(1, 40), min_size=0, max_size=30),
+    rest=st.integers(0, 50),
+    block=st.integers(1, 64),
+)
+def test_blocks_never_split_a_unit_day(sizes: list[int], rest: int, block: int) -> None:
+    """Block bounds cover every position once and fall only on unit-day starts (or after)."""
+    from meili.engine.site_days import _cuts
+
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if sizes else []
+    counted = int(sum(sizes))
+    cuts = _cuts(counted + rest, counted, np.asarray(starts, dtype=np.int64), block)
+    assert cuts[0] == 0 and cuts[-1] == counted + rest and (np.diff(cuts) > 0).all()
+    inside = cuts[cuts < counted]
+    assert set(inside.tolist()) <= set(np.asarray(starts).tolist())
+    assert counted in cuts or counted == counted + rest == 0
