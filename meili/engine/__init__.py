@@ -9,6 +9,7 @@ fetch a query as pandas or Arrow.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -167,6 +168,12 @@ class SparkEngine:
 
     def fetch_arrow(self, sql: str) -> pa.Table:
         return self.spark.sql(to_spark_sql(sql)).toArrow()
+
+
+def local_threads(engine: object) -> int:
+    """Threads for the numpy work after an engine query: the engine's own limit (DuckDB
+    ``threads``), else the machine's cores; at most 4 (blocks are small)."""
+    return max(1, min(getattr(engine, "threads", None) or os.cpu_count() or 1, 4))
 
 
 def get_engine(name: str = "duckdb", root: Path | None = None) -> DuckDBEngine | SparkEngine:

@@ -21,7 +21,6 @@ which the layout equals everywhere else.
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -30,6 +29,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from meili.engine import local_threads
 from meili.engine.day_arrays import (
     DAILY_POLS,
     HOURS,
@@ -185,6 +185,7 @@ def _cuts(n: int, counted: int, starts: np.ndarray, block: int) -> np.ndarray:
 def _pass(
     lists: _Lists,
     rows: np.ndarray,
+    place: np.ndarray,
     values: np.ndarray,
     counted: int,
     starts: np.ndarray,
@@ -197,24 +198,24 @@ def _pass(
     Per block, in cache: the O3 codes are put in hourly slots (a code 0 is counted, not
     placed) and GB 3095-2012/2026 Table 4, HJ 663 §6.1.2: window e (ending 08:00 …
     24:00) averages the values of hours e − 7 … e present, valid with ≥ 6 (sums of 2, 4,
-    then 8 consecutive hours, for all windows at once). Kept per site-day: the
-    :func:`o3_summary` and codes − hours present (> 0: duplicate stamps or codes 0, to be
-    recomputed by :func:`site_day_sql`). The first ``counted`` site-days (unit members,
-    unit-days beginning at ``starts``) are added to ``sums``, daily means ``values``
-    [5, n] included, except the O3 of the flagged ones. Blocks are independent: ``threads``
-    of them run at once.
+    then 8 consecutive hours, for all windows at once). Kept per site-day, at its
+    position ``place``: the :func:`o3_summary` and codes − hours present (> 0: duplicate
+    stamps or codes 0, to be recomputed by :func:`site_day_sql`). The first ``counted``
+    site-days (unit members, unit-days beginning at ``starts``) are added to ``sums``,
+    their daily means ``values`` [5, n] (by position) included, except the O3 of the
+    flagged ones. Blocks are independent: ``threads`` of them run at once.
     """
     n = len(rows)
     top, hour_max = np.empty(n), np.empty(n)
     valid, extra = np.empty(n, dtype=np.int32), np.empty(n, dtype=np.int64)
-    present = np.empty(n, dtype=np.int64)
     p, w = len(DAILY_POLS), len(WINDOW_ENDS)
 
     def one(bounds: tuple[int, int]) -> None:
         lo, hi = bounds
         width = hi - lo
+        at = place[lo:hi]
         stats = np.empty((p + w + len(HOURS), width))  # daily means, windows, hours
-        owner, code, extra[lo:hi] = lists.gather(rows[lo:hi])
+        owner, code, per_row = lists.gather(rows[lo:hi])
         hour = code & (2**HOUR_BITS - 1)
         if not hour.all():
             placed = hour > 0
@@ -223,16 +224,17 @@ def _pass(
         slots.fill(np.nan)
         slots.reshape(-1)[(hour - 1) * width + owner] = code >> HOUR_BITS
         windows = stats[p : p + w]
-        seen = _window_block(slots, windows, present[lo:hi])
-        extra[lo:hi] -= present[lo:hi]
-        top[lo:hi], valid[lo:hi], hour_max[lo:hi] = o3_summary(windows, slots)
+        present = np.empty(width, dtype=np.int64)
+        seen = _window_block(slots, windows, present)
+        flagged = per_row != present
+        extra[at] = per_row - present
+        top[at], valid[at], hour_max[at] = o3_summary(windows, slots)
         if lo >= counted:
             return
-        stats[:p] = values[:, lo:hi]
+        stats[:p] = values[:, at]
         ok = np.empty(stats.shape, dtype=bool)
         np.equal(stats[: p + w], stats[: p + w], out=ok[: p + w])  # not NaN
         ok[p + w :] = seen
-        flagged = extra[lo:hi] != 0
         if flagged.any():
             ok[p:, flagged] = False
         first = int(np.searchsorted(starts, lo))
@@ -284,30 +286,18 @@ def layout(
     n = len(order)
     counts = np.empty((len(DAILY_POLS), n), dtype=np.int64)
     values = np.empty((len(DAILY_POLS), n))
-    rows = order[perm]
     for i, p in enumerate(DAILY_POLS):
-        counts[i] = table.column(f"n_{p}").to_numpy()[rows]
-        total = table.column(f"s_{p}").to_numpy(zero_copy_only=False)[rows]
+        counts[i] = table.column(f"n_{p}").to_numpy()[order]
+        total = table.column(f"s_{p}").to_numpy(zero_copy_only=False)[order]
         with np.errstate(invalid="ignore", divide="ignore"):
             values[i] = _daily_values(counts[i], total / counts[i])
     sums = UnitSums.empty(unit_keys, pu[starts], pday[starts])
     lists = _Lists(table.column("l"))
-    o3, extra = _pass(lists, rows, values, counted, starts, sums, threads=threads)
-    back = np.empty(n, dtype=np.int64)  # pass position of each site-order row
-    back[perm] = np.arange(n)
-    site = DayArrays(
-        keys,
-        codes[order],
-        sday,
-        values[:, back],
-        counts[:, back],
-        None,
-        None,
-        tuple(x[back] for x in o3),  # type: ignore[arg-type]
-    )
+    o3, extra = _pass(lists, order[perm], perm, values, counted, starts, sums, threads=threads)
+    site = DayArrays(keys, codes[order], sday, values, counts, None, None, o3)
     group = np.full(n, -1, dtype=np.int64)  # unit-day of each site-order row
     group[perm[:counted]] = np.searchsorted(starts, np.arange(counted), side="right") - 1
-    return site, sums, extra[back] != 0, group
+    return site, sums, extra != 0, group
 
 
 def _reference_rows(
@@ -362,8 +352,7 @@ def site_days(
     stamps, O3 values without code) are recomputed from their rows (:func:`site_day_sql`).
     """
     table = eng.fetch_arrow(site_slots_sql(start, end, source))
-    threads = min(getattr(eng, "threads", None) or os.cpu_count() or 1, 4)
-    days, sums, flagged, group = layout(table, keep, units, threads)
+    days, sums, flagged, group = layout(table, keep, units, local_threads(eng))
     del table
     if flagged.any():
         rows = np.flatnonzero(flagged)

@@ -271,12 +271,14 @@ def test_slots_over_chunks_blocks_and_null_lists(seed: int) -> None:
     )
     nothing = np.full((len(DAILY_POLS), n), np.nan)
     lists = _Lists(pa.chunked_array(chunks))
-    summary, extra = _pass(lists, order, nothing, n, np.arange(n), sums, block=7)
+    summary, extra = _pass(lists, order, np.arange(n), nothing, n, np.arange(n), sums, block=7)
     alone = sums.means()
     again = UnitSums(
         sums.keys, sums.codes, sums.day, np.empty((46, n)), np.empty((46, n), np.int32)
     )
-    in_threads = _pass(lists, order, nothing, n, np.arange(n), again, block=5, threads=3)
+    in_threads = _pass(
+        lists, order, np.arange(n), nothing, n, np.arange(n), again, block=5, threads=3
+    )
     for got, want_x in zip([*in_threads[0], in_threads[1]], [*summary, extra], strict=True):
         np.testing.assert_array_equal(got, want_x)
     np.testing.assert_array_equal(again.sums, sums.sums)

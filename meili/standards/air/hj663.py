@@ -125,15 +125,22 @@ def _daily_aqi_blocks(
     return aqi_v, primary, level, complete
 
 
-def _editions(day: pd.Series, edition: str | None) -> np.ndarray:
+_EDITIONS = np.array(["2012", "2026"], dtype=object)
+
+
+def _editions(day: pd.Series, edition: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Edition name per row (object, shared strings) and whether it is 2026."""
     if edition is not None:
-        return np.full(len(day), normalise_edition(edition), dtype=object)
+        name = normalise_edition(edition)
+        return np.full(len(day), name, dtype=object), np.full(len(day), name == "2026")
     if day.dtype.kind == "M":
         if day.isna().any():
             raise ValueError("dates must not be missing to choose an edition")
         values = day.dt.tz_localize(None) if day.dt.tz is not None else day
-        return np.where(values >= EDITION_2026_FROM, "2026", "2012").astype(object)
-    return edition_for(day.to_numpy()).astype(object)
+        is_2026 = (values >= EDITION_2026_FROM).to_numpy()
+    else:
+        is_2026 = edition_for(day.to_numpy()) == "2026"
+    return _EDITIONS[is_2026.astype(np.intp)], is_2026
 
 
 def daily_aqi(
@@ -156,13 +163,12 @@ def daily_aqi(
     plain = isinstance(daily.index, pd.RangeIndex) and daily.index.equals(pd.RangeIndex(len(daily)))
     out = daily if plain and not copy else daily.reset_index(drop=True)
     conc = {item: _as_float(out[col]) for col, item in DAILY_ITEMS.items() if col in out}
-    eds = _editions(out["day"], edition)
+    eds, is_2026 = _editions(out["day"], edition)
     n = len(out)
     aqi_v = np.full(n, np.nan)
     primary = np.full(n, None, dtype=object)
     level = np.full(n, np.nan)
     complete = np.zeros(n, dtype=bool)
-    is_2026 = eds == "2026"
     for ed, sel in (("2012", ~is_2026), ("2026", is_2026)):  # the two editions
         if not sel.any():
             continue
