@@ -91,11 +91,15 @@ def sort_rows(codes: np.ndarray, day: np.ndarray) -> np.ndarray:
     return np.lexsort((day, codes))
 
 
-def unit_day_starts(unit: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Positions where a new (unit, day) begins, in rows sorted by unit, then day."""
-    begins = np.ones(len(unit), dtype=bool)
-    begins[1:] = (unit[1:] != unit[:-1]) | (day[1:] != day[:-1])
-    return np.flatnonzero(begins)
+def member_runs(units: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Member rows (``units`` ≥ 0) in (unit, day) order, stable, and where each unit-day's
+    run of rows begins among them."""
+    members = np.flatnonzero(units >= 0)
+    rows = members[np.lexsort((day[members], units[members]))]
+    unit, on = units[rows], day[rows]
+    begins = np.ones(len(rows), dtype=bool)
+    begins[1:] = (unit[1:] != unit[:-1]) | (on[1:] != on[:-1])
+    return rows, np.flatnonzero(begins)
 
 
 @dataclass
@@ -129,9 +133,8 @@ class UnitSums:
     def add(self, groups: np.ndarray, stats: np.ndarray) -> None:
         """Add member columns ``stats`` [46, k] (NaN = missing) to unit-days ``groups``."""
         ok = ~np.isnan(stats)
-        for i in range(len(stats)):
-            np.add.at(self.sums[i], groups, np.where(ok[i], stats[i], 0.0))
-            np.add.at(self.counts[i], groups, ok[i])
+        np.add.at(self.sums, (slice(None), groups), np.where(ok, stats, 0.0))
+        np.add.at(self.counts, (slice(None), groups), ok)
 
     def means(self) -> DayArrays:
         """HJ 663-2013/2026 §3 (city value): each statistic averaged over the members
@@ -154,11 +157,9 @@ def unit_means(days: DayArrays, units: np.ndarray, unit_keys: np.ndarray) -> Day
     block, with the same :class:`UnitSums`.)
     """
     assert days.windows is not None and days.hours is not None
-    members = np.flatnonzero(units >= 0)
-    rows = members[np.lexsort((days.day[members], units[members]))]
-    unit, day = units[rows].astype(np.int64), days.day[rows]
-    starts = unit_day_starts(unit, day)
-    sums = UnitSums.empty(unit_keys, unit[starts], day[starts])
+    rows, starts = member_runs(units, days.day)
+    first = rows[starts]
+    sums = UnitSums.empty(unit_keys, units[first].astype(np.int64), days.day[first])
     stats = np.concatenate([days.values[:, rows], days.windows[:, rows], days.hours[:, rows]])
     if len(starts):
         sums.set(starts, 0, stats, ~np.isnan(stats))

@@ -36,9 +36,9 @@ from meili.engine.day_arrays import (
     WINDOW_ENDS,
     DayArrays,
     UnitSums,
+    member_runs,
     o3_summary,
     sort_rows,
-    unit_day_starts,
 )
 from meili.standards.air.validity import MIN_HOURS_DAILY, MIN_HOURS_O3_8H
 
@@ -274,15 +274,15 @@ def layout(
             order = order[kept[codes[order]]]
     units = units or {}
     unit_keys = np.array(sorted(set(units.values())), dtype=object)
-    unit_of = np.full(len(keys), len(unit_keys), dtype=np.int64)  # len(unit_keys): none
+    unit_of = np.full(len(keys), -1, dtype=np.int64)  # −1: the site counts for no unit
     for i, k in enumerate(keys.tolist()):
         if k in units:
             unit_of[i] = np.searchsorted(unit_keys, units[k])
-    unit, sday = unit_of[codes[order]], day[order]
-    perm = np.lexsort((sday, unit))  # stable: sites stay in order within a unit-day
-    counted = int((unit < len(unit_keys)).sum())
-    pu, pday = unit[perm[:counted]], sday[perm[:counted]]
-    starts = unit_day_starts(pu, pday)
+    sday = day[order]
+    unit = unit_of[codes[order]]
+    members, starts = member_runs(unit, sday)
+    perm = np.concatenate([members, np.flatnonzero(unit < 0)])  # members first
+    counted = len(members)
     n = len(order)
     counts = np.empty((len(DAILY_POLS), n), dtype=np.int64)
     values = np.empty((len(DAILY_POLS), n))
@@ -291,12 +291,13 @@ def layout(
         total = table.column(f"s_{p}").to_numpy(zero_copy_only=False)[order]
         with np.errstate(invalid="ignore", divide="ignore"):
             values[i] = _daily_values(counts[i], total / counts[i])
-    sums = UnitSums.empty(unit_keys, pu[starts], pday[starts])
+    first = members[starts]
+    sums = UnitSums.empty(unit_keys, unit[first], sday[first])
     lists = _Lists(table.column("l"))
     o3, extra = _pass(lists, order[perm], perm, values, counted, starts, sums, threads=threads)
     site = DayArrays(keys, codes[order], sday, values, counts, None, None, o3)
     group = np.full(n, -1, dtype=np.int64)  # unit-day of each site-order row
-    group[perm[:counted]] = np.searchsorted(starts, np.arange(counted), side="right") - 1
+    group[members] = np.searchsorted(starts, np.arange(counted), side="right") - 1
     return site, sums, extra != 0, group
 
 
@@ -323,9 +324,7 @@ def _reference_rows(
         s = got[f"s{e}"].to_numpy(dtype=float)
         with np.errstate(invalid="ignore", divide="ignore"):
             windows[i] = np.where(c >= MIN_HOURS_O3_8H, s / c, np.nan)
-    hours = np.array([got[f"h{h}"].to_numpy(dtype=float) for h in HOURS]).reshape(
-        len(HOURS), len(rows)
-    )
+    hours = np.array([got[f"h{h}"].to_numpy(dtype=float) for h in HOURS])
     assert days.o3 is not None
     for target, x in zip(days.o3, o3_summary(windows, hours), strict=True):
         target[rows] = x
