@@ -22,6 +22,14 @@ def shared_dir() -> Path:
 PG_URL = os.environ.get("MEILI_TEST_POSTGRES_URL")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_user_store(tmp_path_factory: pytest.TempPathFactory):
+    """A test that names no home never touches the per-user store (nor ./.meili)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MEILI_HOME", str(tmp_path_factory.mktemp("default-home")))
+        yield
+
+
 def _point_at(monkeypatch: pytest.MonkeyPatch, home: Path, url: str | None) -> None:
     monkeypatch.setenv("MEILI_HOME", str(home))
     if url:
