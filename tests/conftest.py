@@ -55,14 +55,15 @@ def _initialised_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "home"
     with pytest.MonkeyPatch.context() as mp:
         _point_at(mp, path, None)
-        bootstrap.initialise(samples=True)
+        bootstrap.initialise(samples=True, sites=False)  # tests place their own air sites
         engine().dispose()
     return path
 
 
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _initialised_template: Path) -> Path:
-    """A fresh copy of an initialised SQLite store (divisions, regional + sample zones)."""
+    """A fresh copy of an initialised SQLite store (divisions, regional + sample zones; no air
+    sites in the lake, so a test's hand-placed ``lake/air_sites`` is the one read)."""
     import shutil
 
     path = tmp_path / "home"
