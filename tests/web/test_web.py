@@ -61,7 +61,8 @@ def test_openapi_and_docs_are_offline(client: TestClient) -> None:
 def test_rounds_api(client: TestClient) -> None:
     from meili.assess.rounds import run_round
 
-    run_round("r1", 2024, first_year=2023, allow_empty=True)  # no data in the lake: every value is missing
+    # no data in the lake: every value is missing
+    run_round("r1", 2024, first_year=2023, allow_empty=True)
     assert client.get("/api/rounds").json()["records"][0]["round"] == "r1"
     body = client.get("/api/rounds/r1/verdicts", params={"zone": "R-JJJ"}).json()
     assert body["count"] > 0 and {r["zone"] for r in body["records"]} == {"R-JJJ"}
