@@ -232,7 +232,11 @@ def render_table(
     ks = kinds(recs, cols)
     for c in cols:
         numeric = ks[c].integer or ks[c].decimals is not None
-        table.add_column(heading(c, lang, stacked=True), justify="right" if numeric else "left")
+        table.add_column(
+            heading(c, lang, stacked=True),
+            justify="right" if numeric else "left",
+            overflow="fold",  # a long code wraps, never loses its end
+        )
     for r in recs:
         table.add_row(*[display(r.get(c), ks[c]) for c in cols])
     console = Console(width=width or 100_000, record=True, file=io.StringIO())

@@ -124,6 +124,11 @@ def zone_cmd(
     emit(records(rows[cols]), shown, columns=table, meta={"zone": zone, **meta}, sheet="zone")
 
 
+COMPARE_COLUMNS = [
+    "zone", "name", "tier", "value", "rank", "n", "percentile", "band_zh", "top", "leading", "note",
+]  # fmt: skip
+
+
 @app.command("compare")
 @listing
 def compare_cmd(
@@ -165,6 +170,7 @@ def compare_cmd(
     emit(
         records(rows),
         shown,
+        columns=COMPARE_COLUMNS,
         meta=meta,
         sheet="compare",
         empty=f"no zone of tier {tier} has a comparable value" if tier else "no comparable value",

@@ -18,18 +18,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-LS_COLUMNS = [
-    "batch_id",
-    "kind",
-    "file",
-    "version",
-    "status",
-    "rows_read",
-    "rows_landed",
-    "rows_quarantined",
-    "finished",
-    "user",
-]
+LS_COLUMNS = ["batch_id", "kind", "file", "status", "rows_read", "rows_landed", "rows_quarantined"]
 
 
 @app.command("ls")
