@@ -135,7 +135,12 @@ def main(argv: list[str] | None = None) -> None:
     except CLICK_ERRORS as exc:  # usage errors: bad option, missing argument, bad value
         if debug:
             raise
-        exc.show()
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" or ctx is None:
+            exc.show()  # a group without its command: the help is the answer
+        else:  # one line: what is wrong, and where to read more
+            hint = f" (see `{ctx.command_path} --help`)"
+            typer.secho(f"error: {exc.format_message()}{hint}", err=True, fg=typer.colors.RED)
         sys.exit(exc.exit_code)
     if isinstance(code, int) and not isinstance(code, bool) and code != 0:
         sys.exit(code)
