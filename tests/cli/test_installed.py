@@ -26,11 +26,23 @@ CASES = {
     "framework": (["framework", "validate", "{tmp}/bad.yaml"], 1, "1 of 1 framework file"),
     "regions": (["regions", "show", "999999"], 3, "no division with code 999999"),
     "zones": (
-        ["zones", "add", "--code", "R-JJJ", "--name-zh", "京津冀", "--name-en", "JJJ",
-         "--tier", "region", "--members", "110000,120000"],
+        [
+            "zones",
+            "add",
+            "--code",
+            "R-JJJ",
+            "--name-zh",
+            "京津冀",
+            "--name-en",
+            "JJJ",
+            "--tier",
+            "region",
+            "--members",
+            "110000,120000",
+        ],
         2,
         "zone R-JJJ exists already",
-    ),  # fmt: skip
+    ),
     "ingest": (["ingest", "stats", "{tmp}/stats.csv"], 1, "1 of 1 files failed"),
     "data": (["data", "show", "no-such-batch"], 3, "no batch matching"),
     "air": (["air", "daily", "--cities", "不存在市"], 2, "no hourly air data"),
@@ -40,11 +52,19 @@ CASES = {
     "assess": (["assess", "run", "--round", "r1", "--year", "2024"], 1, "0 input batches"),
     "diff": (["assess", "diff", "a", "b"], 3, "no round 'a'"),
     "composite": (
-        ["composite", "build", "--data", "{tmp}/d.csv", "--meta", "{tmp}/m.csv",
-         "--pipeline", "{tmp}/p.yaml"],
+        [
+            "composite",
+            "build",
+            "--data",
+            "{tmp}/d.csv",
+            "--meta",
+            "{tmp}/m.csv",
+            "--pipeline",
+            "{tmp}/p.yaml",
+        ],
         2,
         "d.csv",
-    ),  # fmt: skip
+    ),
 }
 
 

@@ -52,7 +52,7 @@ def test_the_block_runs_on_the_demo_store(
         words = shlex.split(line, comments=True)
         if words[0] != "meili" or any(mark in line for mark in SKIP_MARKS):
             continue
-        code, out, err = run(words[1:], capsys)
+        code, _out, err = run(words[1:], capsys)
         assert code == 0, f"{line}\n{err}"
         ran += 1
     assert ran >= 30
