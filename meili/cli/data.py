@@ -121,7 +121,7 @@ def quarantine(
 
     frame = quarantine_rows(batch)
     if export is not None:
-        _export(frame, export, shown)
+        write_export(frame, export, shown)
         return
     head = frame if not limit or shown.fmt is not Format.table else frame.head(limit)
     cols = ["batch_id", "file", "row", "column", "value"]
@@ -139,7 +139,7 @@ def quarantine(
         note(f"… {len(frame) - len(head)} more (use --limit 0 or --export)")
 
 
-def _export(frame: pd.DataFrame, path: Path, shown: Shown) -> None:
+def write_export(frame: pd.DataFrame, path: Path, shown: Shown) -> None:
     """The fix-and-resend file: original columns under their own headers, then ours."""
     from meili.ingest.quarantine import EXPORT_TAIL, export_frame
 
