@@ -177,7 +177,6 @@ def daily_cmd(
 ) -> None:
     """Daily city (or site) concentrations and AQI; HJ 663 city means, HJ 633 daily AQI."""
     from meili.engine.air_period import daily
-    from meili.lake.store import connect
 
     s, e = _date(start, "--from"), _date(end, "--to")
     selection = _selection(cities, group)

@@ -12,7 +12,7 @@ import functools
 import inspect
 import sys
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -210,11 +210,6 @@ def emit(
         note(f"wrote {len(recs)} rows to {out}")
         return
     typer.echo(bom + text)
-
-
-def with_view(output: Shown, **changes: Any) -> Shown:
-    """``output`` with some view fields changed."""
-    return Shown(replace(output.view, **changes), output.out)
 
 
 @contextlib.contextmanager
