@@ -74,6 +74,7 @@ class View:
 _PERCENTISH = re.compile(r"(pct|percent|percentile|ratio|share|rate)")
 MAX_DECIMALS = 3
 MAX_DECIMALS_PCT = 2
+WIDTH_SAMPLE = 500  # rows an xlsx column width is measured on
 
 
 def _plain(value: Any) -> Any:
@@ -317,12 +318,10 @@ def _sheet(
     ws = wb.create_sheet(re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "results")
     ks = kinds(recs, cols)
     widths = [_width(h) for h in headers]
-    rows = []
-    for r in recs:
-        row = [_xlsx_cell(ws, r.get(c), ks[c]) for c in cols]
+    for r in recs[:WIDTH_SAMPLE]:  # column widths from the first rows
         for i, c in enumerate(cols):
             widths[i] = max(widths[i], _width(display(r.get(c), ks[c])))
-        rows.append(row)
+    rows = [[_xlsx_cell(ws, r.get(c), ks[c]) for c in cols] for r in recs]
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 6), 60)
     ws.freeze_panes = "A2"
