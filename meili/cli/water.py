@@ -202,7 +202,7 @@ def classify_cmd(
             "row", "section", "time", "waterbody", "waterbody_source", "class", "grade",
             "exceedance_vs_III", "main_pollutants",
         )
-        if c in recs[0]
+        if recs and c in recs[0]
     ]  # fmt: skip
     meta = {"file": str(file), "standard": STANDARD, "with_tn": with_tn, "notes": notes}
     emit(recs, shown, columns=cols, meta=meta, sheet="classify", empty=f"{file} has no sample rows")
