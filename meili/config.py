@@ -1,7 +1,10 @@
 """Where Meili keeps its data: one home directory holding the relational store and the lake.
 
-``MEILI_HOME`` names it (default ``./.meili``); ``MEILI_DATABASE_URL`` overrides the
-relational store (SQLite file ``meili.db`` in the home by default, PostgreSQL in production).
+The home is, in this order: ``MEILI_HOME`` when set; ``./.meili`` when that folder exists in
+the current folder (a project-local store); else the per-user data directory
+(``platformdirs``, e.g. ``~/.local/share/meili`` on Linux). ``MEILI_DATABASE_URL``
+overrides the relational store (SQLite file ``meili.db`` in the home by default,
+PostgreSQL in production).
 """
 
 from __future__ import annotations
@@ -10,11 +13,17 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from platformdirs import user_data_path
+
+LOCAL_HOME = ".meili"
+
 
 @dataclass(frozen=True)
 class Settings:
     home: Path
     database_url: str
+    #: why this home: "MEILI_HOME", "./.meili" or "per-user data directory"
+    home_source: str = "MEILI_HOME"
 
     @property
     def lake_dir(self) -> Path:
@@ -22,8 +31,18 @@ class Settings:
         return self.home / "lake"
 
 
+def _home() -> tuple[Path, str]:
+    env = os.environ.get("MEILI_HOME")
+    if env:
+        return Path(env).expanduser().resolve(), "MEILI_HOME"
+    local = Path(LOCAL_HOME)
+    if local.is_dir():
+        return local.resolve(), f"./{LOCAL_HOME}"
+    return user_data_path("meili", appauthor=False), "per-user data directory"
+
+
 def settings() -> Settings:
     """Read the settings from the environment (fresh on every call, so tests can change it)."""
-    home = Path(os.environ.get("MEILI_HOME") or ".meili").expanduser().resolve()
+    home, source = _home()
     url = os.environ.get("MEILI_DATABASE_URL") or f"sqlite:///{home / 'meili.db'}"
-    return Settings(home=home, database_url=url)
+    return Settings(home=home, database_url=url, home_source=source)

@@ -50,6 +50,15 @@ class NotFoundError(UserError):
     exit_code = 3
 
 
+class ProblemsFound(MeiliError):
+    """The command ran and found problems: invalid files, failed files, nothing to compare.
+
+    Exit code 1 on the CLI (a user error is 2, a named thing not found 3).
+    """
+
+    exit_code = 1
+
+
 class ValidationFailed(UserError):
     """A file or record failed validation; ``problems`` lists every error found."""
 
@@ -58,5 +67,7 @@ class ValidationFailed(UserError):
         self.problems = problems or []
 
     def __str__(self) -> str:
+        if len(self.problems) == 1:  # one problem: one line
+            return f"{self.problems[0]} ({self.message})"
         lines = [self.message] + [f"  {p}" for p in self.problems]
         return "\n".join(lines)

@@ -22,6 +22,14 @@ def shared_dir() -> Path:
 PG_URL = os.environ.get("MEILI_TEST_POSTGRES_URL")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_user_store(tmp_path_factory: pytest.TempPathFactory):
+    """A test that names no home never touches the per-user store (nor ./.meili)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MEILI_HOME", str(tmp_path_factory.mktemp("default-home")))
+        yield
+
+
 def _point_at(monkeypatch: pytest.MonkeyPatch, home: Path, url: str | None) -> None:
     monkeypatch.setenv("MEILI_HOME", str(home))
     if url:
@@ -47,14 +55,15 @@ def _initialised_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "home"
     with pytest.MonkeyPatch.context() as mp:
         _point_at(mp, path, None)
-        bootstrap.initialise(samples=True)
+        bootstrap.initialise(samples=True, sites=False)  # tests place their own air sites
         engine().dispose()
     return path
 
 
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _initialised_template: Path) -> Path:
-    """A fresh copy of an initialised SQLite store (divisions, regional + sample zones)."""
+    """A fresh copy of an initialised SQLite store (divisions, regional + sample zones; no air
+    sites in the lake, so a test's hand-placed ``lake/air_sites`` is the one read)."""
     import shutil
 
     path = tmp_path / "home"

@@ -43,6 +43,15 @@ from meili.errors import NotFoundError, UserError
 EPS = 1e-9
 REGIONS = ("east", "central", "west", "northeast")
 GROUPS = ("provinces31", *REGIONS, "key168", "cities337")
+#: Other names of the groups: the air ranking's ``168`` and ``337`` (``339``) are the
+#: assessment's ``key168`` and ``cities337``; every command accepts either.
+GROUP_ALIASES = {"168": "key168", "337": "cities337", "339": "cities337"}
+
+
+def group_name(name: str) -> str:
+    """The assessment's name of a comparison group (``168`` → ``key168``)."""
+    text = name.strip()
+    return GROUP_ALIASES.get(text, text)
 
 
 @dataclass(frozen=True)
@@ -91,6 +100,7 @@ def _cities(name: str) -> pd.DataFrame:
 
 def group_members(group: str) -> pd.DataFrame:
     """Members of a named group: columns code (6-digit), name, short_name (and more)."""
+    group = group_name(group)
     if group == "provinces31":
         return _provinces().copy()
     if group in REGIONS:

@@ -28,7 +28,7 @@ from meili.assess.values import higher_tasks, indicator_values
 from meili.assess.zones import NATIONAL_GROUPS, national_units, zone_units
 from meili.config import settings
 from meili.db.session import session
-from meili.errors import NotFoundError, UserError
+from meili.errors import NotFoundError, ProblemsFound, UserError
 from meili.framework.rules import AllOf, AnyOf, Rule, Threshold
 from meili.framework.schema import Framework
 from meili.framework.store import get_framework
@@ -185,8 +185,12 @@ def run_round(
     first_year: int | None = None,
     target_year: int = 2027,
     framework_version: str | None = None,
+    allow_empty: bool = False,
 ) -> dict[str, Any]:
-    """Compute and freeze a round; returns its metadata. An existing round is an error."""
+    """Compute and freeze a round; returns its metadata. An existing round is an error.
+
+    A round no lake batch feeds (every value missing) is refused unless ``allow_empty``.
+    """
     if not NAME_RE.match(name):
         raise UserError(f"invalid round name {name!r} (letters, digits, '.', '_', '-')")
     final = rounds_dir() / name
@@ -198,6 +202,12 @@ def run_round(
         target_year=target_year,
         framework_version=framework_version,
     )
+    if not computed["input_batches"] and not allow_empty:
+        span = f"{computed['years'][0]}–{year}"
+        raise ProblemsFound(
+            f"round {name!r} not frozen: no lake batch holds data for {span} (0 input "
+            "batches, every value would be missing); ingest data first, or --allow-empty"
+        )
     tmp = rounds_dir() / f".tmp-{name}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     try:
@@ -259,3 +269,11 @@ def diff_rounds(a: str, b: str) -> pd.DataFrame:
     )
     cols = keys + [f"{c}_{r}" for c in ("value", "status") for r in (a, b)]
     return merged.loc[changed, cols].reset_index(drop=True)
+
+
+def compared_values(a: str, b: str) -> int:
+    """How many zone × indicator values the two rounds hold between them (0: nothing to
+    compare)."""
+    frames = [load_round(r, "verdicts")[1] for r in (a, b)]
+    keys = pd.concat([f.loc[f["value"].notna(), ["zone", "indicator"]] for f in frames])
+    return len(keys.drop_duplicates())

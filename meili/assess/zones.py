@@ -9,7 +9,7 @@ from ruamel.yaml import YAML
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from meili.assess.compare import REGIONS, group_members
+from meili.assess.compare import REGIONS, group_members, group_name
 from meili.db.models import Division
 from meili.registry.zones import Status, list_zones
 
@@ -84,6 +84,7 @@ def national_units(session: Session, tier: str) -> list[ZoneUnit]:
 
 def group_units(group: str) -> list[ZoneUnit]:
     """The members of a comparison group (provinces31, east…, key168, cities337) as units."""
+    group = group_name(group)
     tier = "province" if group == "provinces31" or group in REGIONS else "city"
     rows = group_members(group)[["code", "name"]].itertuples(index=False)
     return [_unit(str(code), str(name), tier) for code, name in rows]

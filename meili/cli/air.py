@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
 import typer
 
-from meili.cli.common import OutOption, ResultFormat, ResultFormatOption, write_results
-from meili.errors import Location, UserError
+from meili.assess.compare import GROUP_ALIASES
+from meili.cli.common import Shown, emit, listing, note
+from meili.engine import get_engine
+from meili.engine.air_period import load_sites
+from meili.errors import Location, NotFoundError, ProblemsFound, UserError
+from meili.lake.store import connect, live_datasets
+from meili.standards.air.cities import short_name
 
 app = typer.Typer(
     help=(
@@ -27,7 +31,11 @@ CitiesOpt = Annotated[
 ]
 GroupOpt = Annotated[
     str | None,
-    typer.Option("--group", help="Comparison group: all, 168, 337, 2+26, a region or province."),
+    typer.Option(
+        "--group",
+        help="Comparison group: all, 168 (= key168), 337 (= cities337), 2+26, a region or a "
+        "province. 比较组",
+    ),
 ]
 EngineOpt = Annotated[str, typer.Option("--engine", help="duckdb (default) or spark. 计算引擎")]
 EditionOpt = Annotated[
@@ -45,18 +53,58 @@ def _date(text: str | None, name: str) -> pd.Timestamp | None:
         raise UserError(f"invalid date {text!r} (use YYYY-MM-DD)", Location(column=name)) from None
 
 
+#: The assessment's group names as the air ranking calls them (``key168`` → ``168``).
+AIR_GROUPS = {v: k for k, v in reversed(GROUP_ALIASES.items())}
+
+
 def _selection(cities: str | None, group: str | None, zone: str | None = None) -> Any:
     from meili.engine.air_period import Selection
     from meili.standards.air.cities import group_members
 
     if group:
+        group = AIR_GROUPS.get(group.strip(), group.strip())
         try:
             group_members(group)
         except KeyError as exc:
             raise UserError(str(exc.args[0]), Location(column="--group")) from None
-    names = [c for c in (cities or "").split(",") if c.strip()] or None
-    zones = {zone: names or []} if zone and names else {}
-    return Selection(cities=names, group=group, zones=zones)
+    names = [c.strip() for c in (cities or "").replace("，", ",").split(",") if c.strip()]
+    if names:
+        _check_cities(names)
+    zones = {zone: names} if zone and names else {}
+    return Selection(cities=names or None, group=group, zones=zones)
+
+
+def _check_cities(names: list[str]) -> None:
+    """Refuse names no city of the site register answers to; name the ones left out."""
+    _require_air()
+    sites = load_sites(get_engine("duckdb"))
+    known = set(sites["city_code"].dropna().astype(str)) | set(sites["city"].astype(str))
+    shorts = set(sites["city_name"].dropna().map(short_name)) | set(sites["city"].map(short_name))
+    unknown = [n for n in names if n not in known and short_name(n) not in shorts]
+    n_cities = sites["key"].nunique()
+    if len(unknown) == len(names):
+        raise NotFoundError(
+            f"no city {'、'.join(unknown)} in the air site register ({n_cities} cities); give "
+            "names such as 北京市 or GB/T 2260 codes such as 110000",
+            Location(column="--cities"),
+        )
+    if unknown:
+        note(f"left out, not in the air site register: {'、'.join(unknown)}")
+
+
+def _require_air() -> None:
+    """The lake must hold hourly air data and a site register; say which is missing."""
+    have = live_datasets(connect())
+    if "air_hourly" not in have:
+        raise UserError(
+            "the lake has no hourly air data (air_hourly); ingest some first, e.g. "
+            "`meili ingest auto china_sites_20190101.csv`"
+        )
+    if "air_sites" not in have:
+        raise UserError(
+            "the lake has no air site register (air_sites); run `meili init` to add the "
+            "bundled CNEMC list, or `meili ingest air-sites FILE`"
+        )
 
 
 def _progress() -> Any:
@@ -73,10 +121,7 @@ def _progress() -> Any:
 
 
 def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    from meili.lake.store import connect, live_datasets
-
-    if not {"air_hourly", "air_sites"} <= live_datasets(connect()):
-        raise UserError("the lake has no air_hourly/air_sites data; run `meili ingest` first")
+    _require_air()
     with _progress() as prog:
         task = prog.add_task("air", total=None)
         kwargs["progress"] = lambda msg: prog.update(task, description=msg)
@@ -86,14 +131,42 @@ def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
             raise UserError(str(exc)) from None
 
 
-def _output(
-    recs: list[dict[str, Any]], fmt: ResultFormat, out: Path | None, meta: dict[str, Any]
-) -> None:
-    write_results(recs, fmt, out, meta, sheet="air")
+def _span() -> str:
+    lo, hi = connect().sql("SELECT min(time), max(time) FROM air_hourly").fetchone() or (None,) * 2
+    return f"the lake's hourly air data span {lo} … {hi}" if lo is not None else "no hourly data"
+
+
+def _incomplete(recs: list[dict[str, Any]]) -> str:
+    """How many units have statistics below the GB 3095 Table 4 minimums, per pollutant."""
+    counts: dict[str, int] = {}
+    for r in recs:
+        for pol in r.get("invalid") or {}:
+            counts[pol] = counts.get(pol, 0) + 1
+    if not counts:
+        return ""
+    per = ", ".join(f"{p} {n}" for p, n in sorted(counts.items(), key=lambda x: -x[1]))
+    n = sum(1 for r in recs if r.get("invalid"))
+    return (
+        f"{n} of {len(recs)} units have statistics below the GB 3095 Table 4 data minimums "
+        f"(units per pollutant: {per}); see the invalid column"
+    )
+
+
+DAILY_COLUMNS = ["day", "city_name", "aqi", "level", "primary", "pm25", "pm10", "o3_8h", "no2"]
+PERIOD_COLUMNS = [
+    "city_name", "composite_index", "rank", "main_pollutant", "pm25", "pm10", "o3_8h_p90",
+    "good_ratio", "valid_days", "compliant", "complete",
+]  # fmt: skip
+RANK_COLUMNS = [
+    "rank", "city_name", "composite_index", "change_pct", "main_pollutant", "pm25",
+    "o3_8h_p90", "good_ratio", "valid_days", "complete",
+]  # fmt: skip
 
 
 @app.command("daily")
+@listing
 def daily_cmd(
+    shown: Shown,
     start: Annotated[str | None, typer.Option("--from", help="First day YYYY-MM-DD.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last day YYYY-MM-DD.")] = None,
     cities: CitiesOpt = None,
@@ -101,14 +174,12 @@ def daily_cmd(
     site_level: Annotated[bool, typer.Option("--site-level", help="One row per site.")] = False,
     engine: EngineOpt = "duckdb",
     edition: EditionOpt = None,
-    fmt: ResultFormatOption = ResultFormat.table,
-    out: OutOption = None,
 ) -> None:
     """Daily city (or site) concentrations and AQI; HJ 663 city means, HJ 633 daily AQI."""
     from meili.engine.air_period import daily
-    from meili.lake.store import connect
 
     s, e = _date(start, "--from"), _date(end, "--to")
+    selection = _selection(cities, group)
     if s is None or e is None:
         span = connect().sql("SELECT min(time), max(time) FROM air_hourly").fetchone()
         if span is None or span[0] is None:
@@ -119,7 +190,7 @@ def daily_cmd(
         daily,
         s,
         e,
-        _selection(cities, group),
+        selection,
         engine=engine,
         site_level=site_level,
         edition=edition,
@@ -134,7 +205,16 @@ def daily_cmd(
 
     recs = records(frame, cols)
     meta = {"from": s.date().isoformat(), "to": e.date().isoformat(), "engine": engine}
-    _output(recs, fmt, out, meta)
+    day_cols = [*DAILY_COLUMNS[:2], "site_code", "site_name", *DAILY_COLUMNS[2:]]
+    emit(
+        recs,
+        shown,
+        columns=day_cols if site_level else DAILY_COLUMNS,
+        meta=meta,
+        sheet="air",
+        empty=f"no hourly data of the chosen cities from {meta['from']} to {meta['to']}; "
+        + _span(),
+    )
 
 
 IncompleteOpt = Annotated[
@@ -148,7 +228,9 @@ IncompleteOpt = Annotated[
 
 
 @app.command("period")
+@listing
 def period_cmd(
+    shown: Shown,
     start: Annotated[str, typer.Option("--from", help="First day YYYY-MM-DD.")],
     end: Annotated[str, typer.Option("--to", help="Last day YYYY-MM-DD.")],
     cities: CitiesOpt = None,
@@ -162,8 +244,6 @@ def period_cmd(
         typer.Option("--limits", help="GB 3095 limit set: 2012, 2026-transition, 2026-final."),
     ] = None,
     allow_incomplete: IncompleteOpt = False,
-    fmt: ResultFormatOption = ResultFormat.table,
-    out: OutOption = None,
 ) -> None:
     """Period statistics (HJ 663), compliance (GB 3095 Grade II), composite index and rank."""
     from meili.engine.air_period import period, records
@@ -187,19 +267,30 @@ def period_cmd(
         "engine": engine,
         "group": group or "all",
     }
-    _output(records(frame), fmt, out, meta)
+    recs = records(frame)
+    if recs and (why := _incomplete(recs)):
+        note(why)
+    emit(
+        recs,
+        shown,
+        columns=PERIOD_COLUMNS,
+        meta=meta,
+        sheet="air",
+        empty=f"no hourly data of the chosen cities from {meta['from']} to {meta['to']}; "
+        + _span(),
+    )
 
 
 @app.command("rank")
+@listing
 def rank_cmd(
+    shown: Shown,
     year: Annotated[int, typer.Option("--year", help="Year to rank.")],
     group: GroupOpt = "168",
     cities: CitiesOpt = None,
     month: Annotated[int | None, typer.Option("--month", help="Rank one month.")] = None,
     engine: EngineOpt = "duckdb",
     allow_incomplete: IncompleteOpt = False,
-    fmt: ResultFormatOption = ResultFormat.table,
-    out: OutOption = None,
 ) -> None:
     """Composite-index ranking (城市环境空气质量排名) with change vs the previous year."""
     from meili.engine.air_period import RECORD_COLUMNS, rank_year, records
@@ -221,4 +312,19 @@ def rank_cmd(
     )
     cols = [*RECORD_COLUMNS[:5], "composite_index_last", "change_pct", *RECORD_COLUMNS[5:]]
     meta = {"year": year, "month": month, "group": group or "all", "engine": engine}
-    _output(records(frame, cols), fmt, out, meta)
+    recs = records(frame, cols)
+    emit(
+        recs,
+        shown,
+        columns=RANK_COLUMNS,
+        meta=meta,
+        sheet="air",
+        empty=f"no hourly data of the chosen cities in {year}; " + _span(),
+    )
+    ranked = sum(r.get("rank") is not None for r in recs)
+    if recs and not ranked:
+        hint = "" if allow_incomplete else "; --allow-incomplete gives reference values"
+        raise ProblemsFound(f"no city ranked: {_incomplete(recs) or 'no composite index'}{hint}")
+    if recs and ranked < len(recs):
+        why = _incomplete(recs) or "no composite index"
+        note(f"{len(recs) - ranked} of {len(recs)} cities not ranked: {why}")

@@ -8,16 +8,18 @@ import typer
 
 from meili.assess.compare import ComparePolicy
 from meili.assess.national import compare_group
-from meili.assess.rounds import compute, diff_rounds, list_rounds, load_round, run_round
-from meili.cli.assess_index import register_index
-from meili.cli.common import (
-    OutOption,
-    ResultFormat,
-    ResultFormatOption,
-    write_results,
+from meili.assess.rounds import (
+    compared_values,
+    compute,
+    diff_rounds,
+    list_rounds,
+    load_round,
+    run_round,
 )
-from meili.errors import Location, NotFoundError, UserError
-from meili.output import records
+from meili.cli.assess_index import register_index
+from meili.cli.common import Shown, emit, listing
+from meili.errors import Location, NotFoundError, ProblemsFound, UserError
+from meili.output import HeaderLang, records
 
 app = typer.Typer(
     help=(
@@ -38,9 +40,20 @@ def run_cmd(
         int | None, typer.Option("--first-year", help="First year of the series (default Y−5).")
     ] = None,
     target_year: Annotated[int, typer.Option("--target-year", help="Target year.")] = 2027,
+    allow_empty: Annotated[
+        bool,
+        typer.Option(
+            "--allow-empty", help="Freeze a round even when no lake batch feeds it. 允许空轮次"
+        ),
+    ] = False,
 ) -> None:
-    """Compute and freeze a round (values, verdicts, progress, comparison). 生成评估轮次。"""
-    meta = run_round(round_name, year, first_year=first_year, target_year=target_year)
+    """Compute and freeze a round (values, verdicts, progress, comparison). 生成评估轮次。
+
+    Refused (exit 1) when no batch of the lake feeds it, unless --allow-empty.
+    """
+    meta = run_round(
+        round_name, year, first_year=first_year, target_year=target_year, allow_empty=allow_empty
+    )
     files = ", ".join(f"{k} {v['rows']}" for k, v in meta["files"].items())
     typer.echo(
         f"round {meta['round']} frozen: framework {meta['framework']}, lake version "
@@ -49,13 +62,20 @@ def run_cmd(
 
 
 @app.command("rounds")
-def rounds_cmd(fmt: ResultFormatOption = ResultFormat.table, out: OutOption = None) -> None:
+@listing
+def rounds_cmd(shown: Shown) -> None:
     """List the frozen rounds. 评估轮次列表。"""
     rows = [
         {k: m[k] for k in ("round", "year", "created", "framework", "code_version", "lake_version")}
         for m in list_rounds()
     ]
-    write_results(rows, fmt, out, {"count": len(rows)}, sheet="rounds")
+    emit(
+        rows,
+        shown,
+        meta={"count": len(rows)},
+        sheet="rounds",
+        empty="no round is frozen yet; `meili assess run --round NAME --year Y` makes one",
+    )
 
 
 OptRound = Annotated[str | None, typer.Option("--round", help="A frozen round. 评估轮次（已冻结）")]
@@ -77,13 +97,12 @@ def _source(round_name: str | None, year: int | None) -> tuple[dict[str, Any], A
 
 
 @app.command("zone")
+@listing
 def zone_cmd(
+    shown: Shown,
     zone: Annotated[str, typer.Argument(help="Zone code. 先行区代码")],
     round_name: OptRound = None,
     year: OptYear = None,
-    lang: Annotated[str, typer.Option("--lang", help="zh or en reasons.")] = "zh",
-    fmt: ResultFormatOption = ResultFormat.table,
-    out: OutOption = None,
 ) -> None:
     """Every indicator of one zone: value, target, verdict, reason, trend. 先行区达标情况。"""
     meta, table = _source(round_name, year)
@@ -97,13 +116,23 @@ def zone_cmd(
         rows = rows.merge(
             progress[[c for c in keep if c in progress]], how="left", on=["zone", "indicator"]
         )
-    cols = ["indicator", "value", "unit", "binding", f"target_{lang}", "status", f"reason_{lang}"]
+    langs = ["zh", "en"] if shown.view.lang is HeaderLang.both else [shown.view.lang.value]
+    cols = ["indicator", "value", "unit", "binding"]
+    cols += [f"target_{x}" for x in langs] + ["status"] + [f"reason_{x}" for x in langs]
     cols += [c for c in ("arrow", "distance_pct", "warning") if c in rows]
-    write_results(records(rows[cols]), fmt, out, {"zone": zone, **meta}, sheet="zone")
+    table = ["indicator", "value", "unit", f"target_{langs[0]}", "status", f"reason_{langs[0]}"]
+    emit(records(rows[cols]), shown, columns=table, meta={"zone": zone, **meta}, sheet="zone")
+
+
+COMPARE_COLUMNS = [
+    "zone", "name", "tier", "value", "rank", "n", "percentile", "band_zh", "top", "leading", "note",
+]  # fmt: skip
 
 
 @app.command("compare")
+@listing
 def compare_cmd(
+    shown: Shown,
     indicator: Annotated[str, typer.Option("--indicator", help="Indicator code. 指标代码")],
     round_name: OptRound = None,
     year: OptYear = None,
@@ -112,15 +141,13 @@ def compare_cmd(
         typer.Option(
             "--group",
             help="With --year: rank all members of provinces31, east, central, west, "
-            "northeast, key168 or cities337 (全国比较组).",
+            "northeast, key168 (= 168) or cities337 (= 337) (全国比较组).",
         ),
     ] = None,
     tier: Annotated[str | None, typer.Option("--tier", help="Only zones of this tier.")] = None,
     unranked: Annotated[
         bool, typer.Option("--unranked", help="Show bands, not ranks (不排名展示).")
     ] = False,
-    fmt: ResultFormatOption = ResultFormat.table,
-    out: OutOption = None,
 ) -> None:
     """Rank and percentile on one indicator: the zones, or a national group (全国比较)."""
     policy = ComparePolicy(display="unranked" if unranked else "ranked")
@@ -140,21 +167,40 @@ def compare_cmd(
         if unranked:
             rows = rows.drop(columns=[c for c in ("rank", "percentile", "leading") if c in rows])
         meta = {"indicator": indicator, **meta}
-    write_results(records(rows), fmt, out, meta, sheet="compare")
+    emit(
+        records(rows),
+        shown,
+        columns=COMPARE_COLUMNS,
+        meta=meta,
+        sheet="compare",
+        empty=f"no zone of tier {tier} has a comparable value" if tier else "no comparable value",
+    )
 
 
 @app.command("diff")
+@listing
 def diff_cmd(
+    shown: Shown,
     a: Annotated[str, typer.Argument(help="Earlier round.")],
     b: Annotated[str, typer.Argument(help="Later round.")],
-    fmt: ResultFormatOption = ResultFormat.table,
-    out: OutOption = None,
 ) -> None:
-    """What changed between two rounds (values or verdicts). 比较两个评估轮次。"""
+    """What changed between two rounds (values or verdicts). 比较两个评估轮次。
+
+    Exits 1 when the rounds hold no value to compare.
+    """
     if a == b:
         raise UserError("give two different rounds")
     rows = diff_rounds(a, b)
-    write_results(records(rows), fmt, out, {"from": a, "to": b, "changed": len(rows)}, sheet="diff")
+    compared = compared_values(a, b)
+    if not compared:
+        raise ProblemsFound(f"nothing to compare: rounds {a} and {b} hold no indicator values")
+    emit(
+        records(rows),
+        shown,
+        meta={"from": a, "to": b, "compared": compared, "changed": len(rows)},
+        sheet="diff",
+        empty=f"no value or verdict changed between {a} and {b} ({compared} compared)",
+    )
 
 
 register_index(app)

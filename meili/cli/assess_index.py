@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from meili.cli.common import OutOption, ResultFormat, ResultFormatOption, write_results
+from meili.cli.common import Shown, emit, listing
 from meili.output import records
 
 
@@ -31,7 +31,9 @@ class WeightsChoice(StrEnum):
     framework = "framework"
 
 
+@listing
 def index_cmd(
+    shown: Shown,
     round_name: Annotated[str, typer.Option("--round", help="Round name. 评估轮次")],
     tier: Annotated[
         str, typer.Option("--tier", help="Zones of this tier: region, province, city, county.")
@@ -54,8 +56,6 @@ def index_cmd(
         int, typer.Option("--draws", help="Monte Carlo draws for rank intervals (0 = none).")
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 1,
-    fmt: ResultFormatOption = ResultFormat.table,
-    out: OutOption = None,
 ) -> None:
     """Composite index of zones per target area and overall (综合指数). 先行区综合指数。"""
     from meili.assess.zone_index import IndexSpec, zone_index
@@ -69,11 +69,10 @@ def index_cmd(
         seed=seed,
     )
     meta, result = zone_index(round_name, tier, spec, year)
-    write_results(
+    emit(
         records(result.wide()),
-        fmt,
-        out,
-        {
+        shown,
+        meta={
             "round": round_name,
             "year": year or meta["year"],
             "tier": tier,
@@ -86,10 +85,13 @@ def index_cmd(
             "indicators_without_data": ", ".join(result.dropped),
         },
         sheet="index",
+        empty=f"no zone of tier {tier} in round {round_name}",
     )
 
 
+@listing
 def rollup_cmd(
+    shown: Shown,
     year: Annotated[int, typer.Option("--year", help="Year of the reported values. 年份")],
     indicator: Annotated[
         str | None, typer.Option("--indicator", help="Only this indicator. 指标代码")
@@ -97,20 +99,19 @@ def rollup_cmd(
     tolerance: Annotated[
         float, typer.Option("--tolerance", help="Relative tolerance (0.01 = 1 %).")
     ] = 0.01,
-    fmt: ResultFormatOption = ResultFormat.table,
-    out: OutOption = None,
 ) -> None:
     """Parent value vs the sum of its children, county → city → province (逐级汇总校核)."""
     from meili.assess.rollup import rollup
 
     rows = rollup(year, indicator, tolerance)
     counts = rows["status"].value_counts().to_dict() if len(rows) else {}
-    write_results(
+    emit(
         records(rows),
-        fmt,
-        out,
-        {"year": year, "indicator": indicator or "all", "tolerance": tolerance, **counts},
+        shown,
+        meta={"year": year, "indicator": indicator or "all", "tolerance": tolerance, **counts},
         sheet="rollup",
+        empty=f"no parent with reported children in {year}"
+        + (f" for {indicator}" if indicator else ""),
     )
 
 

@@ -5,16 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
-from meili.cli.common import (
-    OutOption,
-    ResultFormat,
-    ResultFormatOption,
-    progress,
-    write_results,
-)
-from meili.errors import Location, UserError
+from meili.cli.common import Shown, emit, listing, note, progress
+from meili.db.models import Zone
+from meili.db.session import session
+from meili.errors import Location, NotFoundError, UserError
 from meili.output import records
 
 app = typer.Typer(
@@ -27,7 +24,9 @@ app = typer.Typer(
 
 
 @app.command("intensity")
+@listing
 def intensity_cmd(
+    shown: Shown,
     base_year: Annotated[int, typer.Option("--base-year", help="Base year. 基年")],
     year: Annotated[int, typer.Option("--year", help="Assessed year. 评价年")],
     file: Annotated[
@@ -40,8 +39,6 @@ def intensity_cmd(
     zone: Annotated[
         str | None, typer.Option("--zone", help="Only this zone/division code. 先行区或区划代码")
     ] = None,
-    fmt: ResultFormatOption = ResultFormat.table,
-    out: OutOption = None,
 ) -> None:
     """CO2 intensity vs the base year, energy intensity reduction, non-fossil share, cap check.
 
@@ -68,11 +65,10 @@ def intensity_cmd(
             from meili.lake.store import connect
 
             rows = read_stats_lake(connect())
-        frame = dual_control(
-            rows, base_year, year, zone=zone, file=str(file) if file is not None else None
-        )
-    num = [c for c in frame.columns if frame[c].dtype.kind == "f"]
-    frame[num] = frame[num].round(4)
+        notes: list[str] = []
+        if zone is not None:
+            rows = _zone_rows(rows, zone, str(file) if file is not None else "lake:stats", notes)
+        frame = dual_control(rows, base_year, year, file=str(file) if file is not None else None)
     recs = records(frame)
     cols = [
         "area_code", "base_year", "year", "co2_intensity_t_per_10k_yuan",
@@ -89,5 +85,30 @@ def intensity_cmd(
             "intensity": "t CO2/万元, tce/万元",
         },
         "standard": STANDARD,
+        "notes": notes,
     }
-    write_results(recs, fmt, out, meta, columns=cols, sheet="carbon")
+    for line in notes:
+        note(line)
+    emit(recs, shown, columns=cols, meta=meta, sheet="carbon")
+
+
+def _zone_rows(rows: pd.DataFrame, zone: str, source: str, notes: list[str]) -> pd.DataFrame:
+    """The rows of ``zone``: filed under its own code, or — for a zone of one member
+    division — under that division's code (as the assessment reads them; they are then
+    shown under the zone's code)."""
+    codes = rows["area_code"].astype(str)
+    if (codes == zone).any():
+        return rows[codes == zone]
+    members = _members(zone)
+    if len(members) == 1 and (codes == members[0]).any():
+        notes.append(f"{zone}: statistics reported for its member division {members[0]}")
+        return rows[codes == members[0]].assign(area_code=zone)
+    also = f" or its member division {members[0]}" if len(members) == 1 else ""
+    raise NotFoundError(f"no statistics for {zone}{also}", Location(source))
+
+
+def _members(zone: str) -> list[str]:
+    """Member division codes of a registered zone ([] when ``zone`` is no zone code)."""
+    with session() as s:
+        found = s.get(Zone, zone)
+        return [m.division_code for m in found.members] if found is not None else []

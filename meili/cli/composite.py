@@ -9,9 +9,8 @@ import numpy as np
 import pandas as pd
 import typer
 
-from meili.cli.common import FormatOption, emit
+from meili.cli.common import Shown, emit, listing
 from meili.errors import Location, UserError
-from meili.output import Format
 
 app = typer.Typer(
     help=(
@@ -34,11 +33,8 @@ PipelineOption = Annotated[
 ]
 
 
-def _records(frame: pd.DataFrame, fmt: Format, digits: int = 4) -> list[dict[str, Any]]:
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     out = frame.reset_index()
-    if fmt is Format.table:
-        num = out.select_dtypes("number").columns
-        out[num] = out[num].round(digits)
     return [
         {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
         for row in out.to_dict(orient="records")
@@ -52,11 +48,12 @@ def _load(data: Path, meta: Path, pipeline: Path):
 
 
 @app.command("build")
+@listing
 def build(
+    shown: Shown,
     data: DataOption,
     meta: MetaOption,
     pipeline: PipelineOption,
-    fmt: FormatOption = Format.table,
     step: Annotated[
         str | None,
         typer.Option(
@@ -83,8 +80,8 @@ def build(
         frame = result.datasets[step]
         frame.index.name = "uCode"
         emit(
-            _records(frame, fmt),
-            fmt,
+            _records(frame),
+            shown,
             meta={"pipeline": spec.name, "dataset": step},
             title=f"{spec.name}: {step}",
         )
@@ -92,8 +89,8 @@ def build(
     table = result.results().sort_values(["Rank"], kind="stable", na_position="last")
     table.index.name = "uCode"
     emit(
-        _records(table, fmt),
-        fmt,
+        _records(table),
+        shown,
         columns=["uCode", *table.columns],
         meta={"pipeline": spec.name, "dataset": next(reversed(result.datasets))},
         title=spec.name,
@@ -101,11 +98,12 @@ def build(
 
 
 @app.command("uncertainty")
+@listing
 def uncertainty(
+    shown: Shown,
     data: DataOption,
     meta: MetaOption,
     pipeline: PipelineOption,
-    fmt: FormatOption = Format.table,
     draws: Annotated[
         int | None, typer.Option("--draws", min=2, help="Base sample size N (overrides YAML).")
     ] = None,
@@ -137,8 +135,8 @@ def uncertainty(
     table = out.summary().sort_values(["Nominal", "Median"], kind="stable")
     table.index.name = "uCode"
     emit(
-        _records(table, fmt, digits=3),
-        fmt,
+        _records(table),
+        shown,
         columns=["uCode", *table.columns],
         meta={
             "pipeline": spec.name,

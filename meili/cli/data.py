@@ -2,65 +2,66 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
-from meili.cli.common import FormatOption, emit
-from meili.errors import NotFoundError
-from meili.output import Format
+from meili.cli.common import Shown, emit, listing, note
+from meili.errors import Location, NotFoundError, UserError
+from meili.output import Format, records
 
 app = typer.Typer(
     help="Lake batches and quarantine. 数据湖批次与隔离区。",
     no_args_is_help=True,
 )
 
-LS_COLUMNS = [
-    "batch_id",
-    "kind",
-    "file",
-    "version",
-    "status",
-    "rows_read",
-    "rows_landed",
-    "rows_quarantined",
-    "finished",
-    "user",
-]
+LS_COLUMNS = ["batch_id", "kind", "file", "status", "rows_read", "rows_landed", "rows_quarantined"]
 
 
 @app.command("ls")
+@listing
 def ls_cmd(
+    shown: Shown,
     kind: Annotated[str | None, typer.Option(help="Only this kind. 数据类型")] = None,
     live: Annotated[bool, typer.Option("--live", help="Only live batches. 仅当前版本")] = False,
     as_of: Annotated[int | None, typer.Option(help="Lake version to list. 湖版本")] = None,
-    fmt: FormatOption = Format.table,
 ) -> None:
     """List ingested batches. 列出入湖批次。"""
     from meili.lake.catalog import lake_version, list_batches
 
-    rows = list_batches(as_of=as_of)
+    every = list_batches(as_of=as_of)
+    rows = every
     if kind:
         rows = [r for r in rows if r["kind"] == kind]
     if live:
         rows = [r for r in rows if r["status"] == "live"]
+    why = "the lake has no batches yet; run `meili ingest`"
+    if every:
+        wanted = (f"kind {kind}" if kind else "", "live" if live else "")
+        asked = " and ".join(x for x in wanted if x)
+        why = f"none of the {len(every)} batches is {asked}"
     emit(
         rows,
-        fmt,
-        columns=LS_COLUMNS if fmt is not Format.json else None,
-        meta={"lake_version": lake_version(), "count": len(rows)} if fmt is Format.json else None,
+        shown,
+        columns=LS_COLUMNS,
+        meta={"lake_version": lake_version(), "count": len(rows)},
+        sheet="batches",
+        empty=why,
     )
 
 
 @app.command()
+@listing
 def show(
+    shown: Shown,
     batch: Annotated[str, typer.Argument(help="Batch id (or unique prefix). 批次")],
     version: Annotated[
         int | None, typer.Option(help="Version N of the same source file. 版本号")
     ] = None,
     rows: Annotated[int, typer.Option(help="Also print the first N landed rows. 行数")] = 0,
-    fmt: FormatOption = Format.table,
 ) -> None:
     """Show one batch (any version, live or superseded). 批次详情。"""
     from meili.lake.catalog import get_batch, versions
@@ -73,23 +74,23 @@ def show(
             raise NotFoundError(f"{rec['file']} has versions 1–{len(all_versions)}, not {version}")
         rec = match[0]
     if rows:
-        _print_rows(rec, rows, fmt)
+        _print_rows(rec, rows, shown)
         return
-    if fmt is Format.table:
+    if shown.fmt is Format.table:
         items = [{"field": k, "value": v} for k, v in rec.items()]
-        emit(items, fmt, title=f"batch {rec['batch_id']}")
+        emit(items, shown, title=f"batch {rec['batch_id']}")
     else:
-        emit([rec], fmt)
+        emit([rec], shown, sheet="batch")
 
 
-def _print_rows(rec: dict, n: int, fmt: Format) -> None:
+def _print_rows(rec: dict, n: int, shown: Shown) -> None:
     import duckdb
 
     from meili.lake.store import lake_root
 
     files = rec["files"].get(rec["dataset"], [])
     if not files:
-        emit([], fmt)
+        emit([], shown, empty=f"batch {rec['batch_id']} landed no rows")
         return
     root = lake_root()
     listing = ", ".join("'" + str(root / f).replace("'", "''") + "'" for f in files)
@@ -97,30 +98,64 @@ def _print_rows(rec: dict, n: int, fmt: Format) -> None:
     frame = con.sql(
         f"SELECT * FROM read_parquet([{listing}], hive_partitioning=true) LIMIT {int(n)}"
     ).df()
-    emit(frame.to_dict("records"), fmt)
+    emit(frame.to_dict("records"), shown, sheet=rec["dataset"] or "rows")
 
 
 @app.command()
+@listing
 def quarantine(
+    shown: Shown,
     batch: Annotated[str | None, typer.Argument(help="Batch id (default: all live). 批次")] = None,
     export: Annotated[
         Path | None, typer.Option(help="Write FILE.csv or FILE.xlsx to fix and resend. 导出")
     ] = None,
     limit: Annotated[int, typer.Option(help="Rows to print (0 = all). 行数")] = 50,
-    fmt: FormatOption = Format.table,
 ) -> None:
-    """Rows refused by validation, with row, column and reason. 隔离区记录。"""
-    from meili.ingest.quarantine import export as write_export
+    """Rows refused by validation, with row, column and reason. 隔离区记录。
+
+    ``--export FILE.csv|FILE.xlsx`` writes each refused record with its original columns
+    (headers as in the source file) followed by file, row, column and the reason in zh
+    and en, to be fixed and ingested again.
+    """
     from meili.lake.quarantine import quarantine_rows
 
     frame = quarantine_rows(batch)
     if export is not None:
-        n = write_export(frame, export)
-        typer.echo(f"{n} rows → {export}", err=True)
+        write_export(frame, export, shown)
         return
-    shown = frame if not limit else frame.head(limit)
-    cols = ["batch_id", "file", "row", "column", "reason", "value"]
-    meta = {"count": len(frame)} if fmt is Format.json else None
-    emit(shown[cols].to_dict("records"), fmt, columns=cols, meta=meta)
-    if limit and len(frame) > limit and fmt is Format.table:
-        typer.echo(f"… {len(frame) - limit} more (use --limit 0 or --export)", err=True)
+    head = frame if not limit or shown.fmt is not Format.table else frame.head(limit)
+    cols = ["batch_id", "file", "row", "column", "value"]
+    cols += [c for c in ("reason_zh", "reason_en") if c in frame] or ["reason"]
+    scope = f"batch {batch}" if batch else "the live batches"
+    emit(
+        head[cols].to_dict("records"),
+        shown,
+        columns=cols,
+        meta={"count": len(frame)},
+        sheet="quarantine",
+        empty=f"no rows are quarantined in {scope}",
+    )
+    if len(head) < len(frame):
+        note(f"… {len(frame) - len(head)} more (use --limit 0 or --export)")
+
+
+def write_export(frame: pd.DataFrame, path: Path, shown: Shown) -> None:
+    """The fix-and-resend file: original columns under their own headers, then ours."""
+    from meili.ingest.quarantine import EXPORT_TAIL, export_frame
+
+    fmt = {".csv": Format.csv, ".xlsx": Format.xlsx}.get(path.suffix.lower())
+    if fmt is None:
+        raise UserError(
+            f"export to .csv or .xlsx, not {path.suffix or 'no extension'!r}",
+            Location(column="--export"),
+        )
+    table = export_frame(frame, shown.view.lang.value)
+    ours = {"file", *EXPORT_TAIL, "reason_zh", "reason_en"}
+    originals = [c for c in table.columns if c not in ours]
+    emit(
+        records(table),
+        Shown(replace(shown.view, fmt=fmt, columns=None), path),
+        sheet="quarantine",
+        verbatim=originals,
+        empty="no rows are quarantined",
+    )

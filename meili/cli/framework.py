@@ -10,10 +10,10 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy.orm import Session
 
-from meili.cli.common import FormatOption, emit
+from meili.cli.common import Shown, emit, listing
 from meili.config import settings
 from meili.db.session import session
-from meili.errors import NotFoundError, UserError, ValidationFailed
+from meili.errors import NotFoundError, ProblemsFound, UserError, ValidationFailed
 from meili.framework.loader import bundled, default_framework, load_framework_file
 from meili.framework.methods import METHODS
 from meili.framework.schema import AREA_NAMES, MEASURES, Framework, Indicator
@@ -80,27 +80,26 @@ def validate_cmd(
     files: Annotated[list[Path], typer.Argument(help="Framework YAML files. 指标体系文件")],
 ) -> None:
     """Check framework files and list every error with file, line and field. 校验指标体系文件。"""
-    failed = False
+    failed = 0
     with _maybe_session() as s:
         resolve = resolver(s) if s is not None else None
         for path in files:
             try:
                 fw = load_framework_file(path, resolve)
             except ValidationFailed as exc:
-                failed = True
+                failed += 1
                 typer.echo(exc.message)
                 for problem in exc.problems:
                     typer.echo(f"  {problem}")
                 continue
             typer.echo(f"OK: {len(fw.indicators)} indicators ({path}, {fw.ref})")
     if failed:
-        raise typer.Exit(1)
+        raise ProblemsFound(f"{failed} of {len(files)} framework file(s) invalid; errors above")
 
 
 @app.command("show")
-def show_cmd(
-    code: CodeOption = None, version: VersionOption = None, fmt: FormatOption = Format.table
-) -> None:
+@listing
+def show_cmd(shown: Shown, code: CodeOption = None, version: VersionOption = None) -> None:
     """Summarise a framework by target area. 指标体系概况（按目标领域）。"""
     fw = _framework(code, version)
     records = []
@@ -128,15 +127,17 @@ def show_cmd(
         "zone": fw.zone,
         "indicators": len(fw.indicators),
     }
-    if fmt is Format.table:
+    if shown.fmt is Format.table:
         typer.echo(f"{fw.name_zh} / {fw.name_en}")
         base = f", extends {fw.extends}" if fw.extends else ""
         typer.echo(f"{fw.ref}, effective {fw.effective}{base}: {len(fw.indicators)} indicators")
-    emit(records, fmt, meta=meta if fmt is Format.json else None)
+    emit(records, shown, meta=meta, sheet="areas")
 
 
 @app.command("indicators")
+@listing
 def indicators_cmd(
+    shown: Shown,
     area: Annotated[
         str | None, typer.Option("--area", help="Target area, e.g. environment_quality. 目标领域")
     ] = None,
@@ -148,7 +149,6 @@ def indicators_cmd(
     ] = None,
     code: CodeOption = None,
     version: VersionOption = None,
-    fmt: FormatOption = Format.table,
 ) -> None:
     """List indicators, filtered by area, measure or tier. 列出指标。"""
     if area is not None and area not in AREA_NAMES:
@@ -182,18 +182,26 @@ def indicators_cmd(
                 "target_en": en,
             }
         )
-    columns = None
-    if fmt is Format.table:
-        columns = ["code", "name_zh", "unit", "direction", "measure", "binding", "target_zh"]
-    emit(records, fmt, columns=columns)
+    columns = ["code", "name_zh", "unit", "direction", "measure", "binding", "target_zh"]
+    asked = ", ".join(
+        f"{k} {v}" for k, v in (("area", area), ("measure", measure), ("tier", tier)) if v
+    )
+    emit(
+        records,
+        shown,
+        columns=columns,
+        sheet="indicators",
+        empty=f"none of the {len(fw.indicators)} indicators of {fw.ref} has {asked}",
+    )
 
 
 @app.command("indicator")
+@listing
 def indicator_cmd(
+    shown: Shown,
     indicator_code: Annotated[str, typer.Argument(help="Indicator code. 指标代码")],
     code: CodeOption = None,
     version: VersionOption = None,
-    fmt: FormatOption = Format.table,
 ) -> None:
     """Show one indicator in full, with its target rule in words. 指标完整定义。"""
     fw = _framework(code, version)
@@ -229,10 +237,10 @@ def indicator_cmd(
         "notes": ind.notes,
         "framework": fw.ref,
     }
-    if fmt is Format.json:
-        emit([fields], fmt)
+    if shown.fmt is Format.json:
+        emit([fields], shown)
         return
-    emit([{"field": k, "value": v} for k, v in fields.items() if v is not None], fmt)
+    emit([{"field": k, "value": v} for k, v in fields.items() if v is not None], shown)
 
 
 @app.command("load")
@@ -248,7 +256,8 @@ def load_cmd(
 
 
 @app.command("versions")
-def versions_cmd(fmt: FormatOption = Format.table) -> None:
+@listing
+def versions_cmd(shown: Shown) -> None:
     """List framework versions in the store and the bundled default. 版本列表。"""
     with _maybe_session() as s:
         rows = [{**r, "source": "stored"} for r in list_frameworks(s)] if s is not None else []
@@ -269,4 +278,4 @@ def versions_cmd(fmt: FormatOption = Format.table) -> None:
             }
         )
     columns = ["code", "version", "zone", "extends", "name_zh", "indicators", "source", "loaded_at"]
-    emit(rows, fmt, columns=None if fmt is Format.json else columns)
+    emit(rows, shown, columns=columns, sheet="versions")

@@ -10,23 +10,26 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from meili.cli.common import FormatOption, emit
-from meili.errors import UserError
-from meili.output import Format
+from meili.cli.common import Shown, emit, listing
+from meili.errors import ProblemsFound, UserError
 
 KINDS_HELP = "air-hourly, air-sites, water-samples, water-sections, noise, stats or auto"
 SUMMARY = ["file", "kind", "status", "read", "landed", "quarantined", "batch_id", "message"]
 
 
+@listing
 def ingest(
+    shown: Shown,
     kind: Annotated[str, typer.Argument(help=f"Dataset kind: {KINDS_HELP}. 数据类型")],
     paths: Annotated[
         list[Path], typer.Argument(help="Files, folders or globs. 文件、目录或通配符")
     ],
     user: Annotated[str | None, typer.Option(help="Recorded user (default: login). 用户")] = None,
-    fmt: FormatOption = Format.table,
 ) -> None:
-    """Validate files and land them in the lake; bad rows go to quarantine. 数据入湖。"""
+    """Validate files and land them in the lake; bad rows go to quarantine. 数据入湖。
+
+    Exits 1 when a file failed (its reason is in the message column).
+    """
     from meili.ingest import ingest_paths
     from meili.ingest.pipeline import KIND_NAMES
 
@@ -64,14 +67,19 @@ def ingest(
         for r in results
     ]
     failed = [r for r in results if not r.ok]
-    for r in failed:
-        typer.secho(f"error: {r.error}", err=True, fg=typer.colors.RED)
-    meta = None
-    if fmt is Format.json:
-        meta = {"files": len(results), "failed": len(failed)}
-    emit(rows, fmt, columns=SUMMARY if fmt is Format.table else None, meta=meta)
-    if failed:
-        raise UserError(f"{len(failed)} of {len(results)} files failed")
+    emit(
+        rows,
+        shown,
+        columns=SUMMARY,
+        meta={"files": len(results), "failed": len(failed)},
+        sheet="ingest",
+        empty="no files matched",
+    )
+    if failed:  # each reason is in the message column above: not repeated here
+        first = failed[0].file
+        raise ProblemsFound(
+            f"{len(failed)} of {len(results)} files failed (first: {first}); see the message column"
+        )
 
 
 def register(root: typer.Typer) -> None:

@@ -8,7 +8,8 @@ import sys
 import click
 import typer
 
-from meili import __version__
+from meili import __version__, bootstrap
+from meili.config import settings
 from meili.errors import MeiliError
 
 app = typer.Typer(
@@ -80,12 +81,44 @@ def _register() -> None:
 
 _register()
 
+#: Commands that run without initialising the store first: they make it themselves
+#: (init, demo), only describe it (info) or manage its schema (db).
+NO_STORE = {"init", "demo", "info", "db"}
+
+
+def _needs_store(args: list[str]) -> bool:
+    """Whether ``meili ARGS`` runs a command on the store (not help, version or a group)."""
+    if any(a in ("--help", "-h", "--version") for a in args):
+        return False
+    words = [a for a in args if not a.startswith("-")]
+    if not words or words[0] in NO_STORE:
+        return False
+    group = next((g for _m, g in GROUPS if g == words[0]), None)
+    return group is None or len(words) > 1
+
+
+def _first_use() -> None:
+    """Initialise the store on first use (the reference data, under a lock); a person at a
+    terminal is told where (``meili info`` says it any time)."""
+    if not bootstrap.initialised():
+        if sys.stderr.isatty():
+            typer.echo(f"first use: setting up the Meili store in {settings().home}", err=True)
+        bootstrap.ensure_initialised()
+
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the console script: runs the CLI, prints user errors as one line."""
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    """Entry point of the console script: runs the CLI, prints user errors as one line.
+
+    Exits with the code of the outcome (0 success, 1 problems found, 2 user error, 3 not
+    found, 4 damaged store, 130 interrupted). In ``standalone_mode=False`` click does not
+    raise ``typer.Exit(n)`` but returns ``n``: that return value is the exit code.
+    """
+    args = list(argv if argv is not None else sys.argv[1:])
+    debug = "--debug" in args
     try:
-        app(args=argv, standalone_mode=False)
+        if _needs_store(args):
+            _first_use()
+        code = app(args=args, standalone_mode=False)
     except MeiliError as exc:
         if debug:
             raise
@@ -102,5 +135,12 @@ def main(argv: list[str] | None = None) -> None:
     except CLICK_ERRORS as exc:  # usage errors: bad option, missing argument, bad value
         if debug:
             raise
-        exc.show()
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" or ctx is None:
+            exc.show()  # a group without its command: the help is the answer
+        else:  # one line: what is wrong, and where to read more
+            hint = f" (see `{ctx.command_path} --help`)"
+            typer.secho(f"error: {exc.format_message()}{hint}", err=True, fg=typer.colors.RED)
         sys.exit(exc.exit_code)
+    if isinstance(code, int) and not isinstance(code, bool) and code != 0:
+        sys.exit(code)

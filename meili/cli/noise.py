@@ -7,13 +7,7 @@ from typing import Annotated
 
 import typer
 
-from meili.cli.common import (
-    OutOption,
-    ResultFormat,
-    ResultFormatOption,
-    progress,
-    write_results,
-)
+from meili.cli.common import Shown, emit, listing, progress
 from meili.output import records
 
 app = typer.Typer(
@@ -31,7 +25,8 @@ class NoiseBy(StrEnum):
 
 
 @app.command("limits")
-def limits_cmd(fmt: ResultFormatOption = ResultFormat.table, out: OutOption = None) -> None:
+@listing
+def limits_cmd(shown: Shown) -> None:
     """GB 3096-2008 Table 1: L_Aeq limits in dB(A), day 06–22 h, night 22–06 h.
 
     环境噪声限值（昼间/夜间，dB(A)）。
@@ -41,19 +36,19 @@ def limits_cmd(fmt: ResultFormatOption = ResultFormat.table, out: OutOption = No
 
     frame = limits_table().reset_index()
     recs = [{**r, "unit": "dB(A)", "standard": STANDARD} for r in records(frame)]
-    write_results(recs, fmt, out, {"standard": STANDARD}, sheet="limits")
+    emit(recs, shown, meta={"standard": STANDARD}, sheet="limits")
 
 
 @app.command("compliance")
+@listing
 def compliance_cmd(
+    shown: Shown,
     start: Annotated[str | None, typer.Option("--from", help="Start YYYY-MM-DD. 起")] = None,
     end: Annotated[str | None, typer.Option("--to", help="End YYYY-MM-DD (inclusive). 止")] = None,
     by: Annotated[
         NoiseBy,
         typer.Option("--by", help="zone_class, or city (needs a city column). 分组"),
     ] = NoiseBy.zone_class,
-    fmt: ResultFormatOption = ResultFormat.table,
-    out: OutOption = None,
 ) -> None:
     """Day and night compliance rates per zone class and overall (达标率 = 达标次数/有效次数).
 
@@ -64,7 +59,12 @@ def compliance_cmd(
 
     with progress("noise 噪声"):
         frame = compliance(connect(), start, end, by=by.value)
-    frame["rate_pct"] = frame["rate_pct"].round(2)
     recs = [{**r, "standard": STANDARD} for r in records(frame)]
     meta = {"from": start, "to": end, "by": by.value, "standard": STANDARD}
-    write_results(recs, fmt, out, meta, sheet="compliance")
+    emit(
+        recs,
+        shown,
+        meta=meta,
+        sheet="compliance",
+        empty=f"no valid noise measurements from {start or 'the first'} to {end or 'the last'}",
+    )

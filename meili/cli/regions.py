@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from meili.cli.common import FormatOption, emit
+from meili.cli.common import Shown, emit, listing
 from meili.db.models import Division
 from meili.db.session import session
 from meili.errors import NotFoundError, UserError
@@ -41,7 +41,9 @@ def _records(divisions: list[Division]) -> list[dict[str, Any]]:
 
 
 @app.command("list")
+@listing
 def list_cmd(
+    shown: Shown,
     level: LevelOption = None,
     parent: Annotated[
         str | None, typer.Option("--parent", "-p", help="Only divisions under CODE. 上级代码")
@@ -54,7 +56,6 @@ def list_cmd(
         int | None,
         typer.Option("--year", "-y", help="Divisions valid in this year. 该年份有效的区划"),
     ] = None,
-    fmt: FormatOption = Format.table,
 ) -> None:
     """List divisions in use, or valid in a year. 列出行政区划."""
     with session() as s:
@@ -63,13 +64,21 @@ def list_cmd(
         meta = {"count": len(found), "year": year, "level": level, "parent": parent}
         if province:
             meta["province"] = province
-        emit(_records(found), fmt, columns=COLUMNS, meta=meta)
+        emit(
+            _records(found),
+            shown,
+            columns=COLUMNS,
+            meta=meta,
+            sheet="divisions",
+            empty="no division matches these filters",
+        )
 
 
 @app.command("show")
+@listing
 def show_cmd(
+    shown: Shown,
     code: Annotated[str, typer.Argument(help="Six-digit division code. 六位行政区划代码")],
-    fmt: FormatOption = Format.table,
 ) -> None:
     """Show a division: parents, children count and history. 查看区划详情与沿革."""
     with session() as s:
@@ -82,29 +91,31 @@ def show_cmd(
         chain = store.parent_chain(s, d)
         n_children = len(store.children(s, d.code)) if d.current else 0
         record = store.division_record(d)
-        if fmt is Format.json:
+        if shown.fmt is Format.json:
             meta = {
                 "parents": _records(chain),
                 "children_count": n_children,
                 "history": _records(history),
             }
-            emit([record], fmt, meta=meta)
+            emit([record], shown, meta=meta)
             return
         record["level_zh"] = LEVEL_NAMES_ZH.get(d.level)
         record["parents"] = " > ".join(f"{p.code} {p.name}" for p in chain)
         record["children_count"] = n_children
-        if fmt is Format.csv:
-            emit([record], fmt)
+        if shown.fmt is not Format.table:
+            emit([record], shown, sheet="division")
             return
         fields = [{"field": k, "value": v} for k, v in record.items()]
-        emit(fields, fmt, title=f"{d.code} {d.name}")
+        emit(fields, shown, title=f"{d.code} {d.name}")
         if len(history) > 1 or not d.current:
             cols = ["code", "name", "valid_from", "valid_to", "status", "successor_code"]
-            emit(_records(history), fmt, columns=cols, title="History 沿革")
+            emit(_records(history), shown, columns=cols, title="History 沿革")
 
 
 @app.command("find")
+@listing
 def find_cmd(
+    shown: Shown,
     query: Annotated[
         str, typer.Argument(help="Code prefix or Chinese name, e.g. 4416 or 河源. 代码前缀或名称")
     ],
@@ -113,7 +124,6 @@ def find_cmd(
         bool, typer.Option("--history", help="Also codes no longer in use. 包括已撤销的代码")
     ] = False,
     limit: Annotated[int, typer.Option("--limit", "-n", help="At most N results. 最多条数")] = 50,
-    fmt: FormatOption = Format.table,
 ) -> None:
     """Find divisions by code prefix or name. 按代码或名称查找区划."""
     with session() as s:
@@ -121,7 +131,13 @@ def find_cmd(
         found = store.find_divisions(s, query, level=level, limit=limit, include_history=history)
         if not found:
             raise NotFoundError(f"no division matches {query.strip()!r}")
-        emit(_records(found), fmt, columns=COLUMNS, meta={"query": query, "count": len(found)})
+        emit(
+            _records(found),
+            shown,
+            columns=COLUMNS,
+            meta={"query": query, "count": len(found)},
+            sheet="divisions",
+        )
 
 
 @app.command("boundary")

@@ -7,9 +7,11 @@ from typing import Annotated
 import pandas as pd
 import typer
 from rich.console import Console
+from sqlalchemy.engine import make_url
 
-from meili import bootstrap
-from meili.cli.common import FormatOption, emit
+from meili import __version__, bootstrap
+from meili.cli.common import Shown, emit, listing
+from meili.config import settings
 from meili.db import session as db
 from meili.ingest.demo import ingest_demo_samples
 from meili.output import Format
@@ -21,6 +23,7 @@ def register(root: typer.Typer) -> None:
     root.command()(init)
     root.command()(demo)
     root.command()(status)
+    root.command()(info)
     root.add_typer(db_app, name="db")
 
 
@@ -34,7 +37,8 @@ def init() -> None:
     if any(written.values()):
         typer.echo(
             f"initialised: {written['divisions']} division rows, {written['zones']} zones, "
-            f"{written['frameworks']} framework version(s) written"
+            f"{written['frameworks']} framework version(s), {written['sites']} air sites "
+            f"written (store: {settings().home})"
         )
     else:
         typer.echo("already initialised: nothing changed")
@@ -43,7 +47,7 @@ def init() -> None:
 def _print_summary() -> None:
     s = bootstrap.summary()
     lv = s["divisions"]
-    typer.echo(f"Meili home 数据目录: {s['home']}")
+    typer.echo(f"Meili home 数据目录: {s['home']} ({s['home_source']})")
     typer.echo(f"  database 数据库: {s['database']}")
     typer.echo(f"  lake 数据湖: {s['lake']}")
     typer.echo(
@@ -113,13 +117,36 @@ def _engines_demo() -> None:
     emit(demo_summary(), Format.table)
 
 
-def status(fmt: FormatOption = Format.table) -> None:
+@listing
+def status(shown: Shown) -> None:
     """Show what the stores hold. 显示数据概况。"""
-    if fmt is Format.table:
+    if shown.fmt is Format.table:
         _print_summary()
         return
-    summary = bootstrap.summary()
-    emit([summary], fmt, meta={"status": "ok"} if fmt is Format.json else None)
+    emit([bootstrap.summary()], shown, meta={"status": "ok"}, sheet="status")
+
+
+@listing
+def info(shown: Shown) -> None:
+    """Which store is in use and why; creates nothing. 当前使用的数据目录与数据库。
+
+    The home is MEILI_HOME when set, else ./.meili when that folder exists here, else the
+    per-user data directory.
+    """
+    cfg = settings()
+    url = make_url(cfg.database_url).render_as_string(hide_password=True)
+    fields = {
+        "version": __version__,
+        "home": str(cfg.home),
+        "home_source": cfg.home_source,
+        "database": url,
+        "lake": str(cfg.lake_dir),
+        "initialised": bootstrap.initialised(cfg) if cfg.home.exists() else False,
+    }
+    if shown.fmt is Format.table:
+        emit([{"field": k, "value": v} for k, v in fields.items()], shown)
+    else:
+        emit([fields], shown, sheet="info")
 
 
 @db_app.command()

@@ -10,13 +10,7 @@ import numpy as np
 import pandas as pd
 import typer
 
-from meili.cli.common import (
-    OutOption,
-    ResultFormat,
-    ResultFormatOption,
-    progress,
-    write_results,
-)
+from meili.cli.common import Shown, emit, listing, progress
 from meili.errors import Location, UserError
 from meili.output import records
 
@@ -133,7 +127,9 @@ def _read_samples(path: Path) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
 
 
 @app.command("classify")
+@listing
 def classify_cmd(
+    shown: Shown,
     file: Annotated[Path, typer.Argument(help="CSV/XLSX of samples (one row each). 监测数据文件")],
     waterbody: Annotated[
         Waterbody,
@@ -145,8 +141,6 @@ def classify_cmd(
     with_tn: Annotated[
         bool, typer.Option("--with-tn", help="Add TN for lake/reservoir rows. 湖库评价含总氮")
     ] = False,
-    fmt: ResultFormatOption = ResultFormat.table,
-    out: OutOption = None,
 ) -> None:
     """Class of each sample row, exceedance multiples vs Class Ⅲ, main pollutants.
 
@@ -208,10 +202,10 @@ def classify_cmd(
             "row", "section", "time", "waterbody", "waterbody_source", "class", "grade",
             "exceedance_vs_III", "main_pollutants",
         )
-        if c in recs[0]
+        if recs and c in recs[0]
     ]  # fmt: skip
     meta = {"file": str(file), "standard": STANDARD, "with_tn": with_tn, "notes": notes}
-    write_results(recs, fmt, out, meta, columns=cols, sheet="classify")
+    emit(recs, shown, columns=cols, meta=meta, sheet="classify", empty=f"{file} has no sample rows")
 
 
 def _grade(value: object) -> str | None:
@@ -223,7 +217,9 @@ def _grade(value: object) -> str | None:
 
 
 @app.command("period")
+@listing
 def period_cmd(
+    shown: Shown,
     start: FromOpt,
     end: ToOpt,
     province: Annotated[
@@ -241,8 +237,6 @@ def period_cmd(
     ] = Level.group,
     compare_from: CmpFromOpt = None,
     compare_to: CmpToOpt = None,
-    fmt: ResultFormatOption = ResultFormat.table,
-    out: OutOption = None,
 ) -> None:
     """Period means per section, section classes, group shares and status, change between periods.
 
@@ -273,29 +267,24 @@ def period_cmd(
         "standard": STANDARD,
     }
     if level is Level.section:
-        recs = [{**r, "standard": STANDARD} for r in records(_round(result.sections))]
+        recs = [{**r, "standard": STANDARD} for r in records(result.sections)]
         cols = [
             "province", "basin", "section", "n_samples", "waterbody", "waterbody_source",
             "class", "grade",
         ]  # fmt: skip
-        write_results(recs, fmt, out, meta, columns=cols, sheet="sections")
+        emit(recs, shown, columns=cols, meta=meta, sheet="sections", empty=_no_samples(start, end))
         return
-    recs = [{**r, "standard": STANDARD} for r in records(_round(groups))]
+    recs = [{**r, "standard": STANDARD} for r in records(groups)]
     cols = [by.value, "n_sections", "share_I_III", "share_worse_V", "method", "class", "status"]
     if compare_from is not None:
         cols += ["delta_g", "delta_d", "score", "change"]
-    write_results(recs, fmt, out, meta, columns=cols, sheet="groups")
-
-
-def _round(frame: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
-    num = frame.select_dtypes("number").columns
-    return frame.assign(
-        **{c: frame[c].astype(float).round(digits) for c in num if frame[c].dtype.kind == "f"}
-    )
+    emit(recs, shown, columns=cols, meta=meta, sheet="groups", empty=_no_samples(start, end))
 
 
 @app.command("rank")
+@listing
 def rank_cmd(
+    shown: Shown,
     start: FromOpt,
     end: ToOpt,
     by: Annotated[
@@ -303,8 +292,6 @@ def rank_cmd(
     ] = RankKey.province,
     compare_from: CmpFromOpt = None,
     compare_to: CmpToOpt = None,
-    fmt: ResultFormatOption = ResultFormat.table,
-    out: OutOption = None,
 ) -> None:
     """CWQI per province or city and its rank (smaller is better, ties share a rank), ΔCWQI %.
 
@@ -321,10 +308,21 @@ def rank_cmd(
     cmp = (compare_from, compare_to) if compare_from is not None else None
     with progress("ranking 排名中"):
         frame = cwqi_by_group(connect(), start, end, by=by.value, compare=cmp)
-    recs = [{**r, "standard": CWQI_STANDARD} for r in records(_round(frame))]
+    recs = [{**r, "standard": CWQI_STANDARD} for r in records(frame)]
     cols = [by.value, "rank", "cwqi", "cwqi_river", "m_river", "cwqi_lake", "m_lake"]
     if cmp is not None:
         cols += ["cwqi_base", "cwqi_change_pct"]
     meta = {"from": start, "to": end, "by": by.value, "compare_from": compare_from,
             "compare_to": compare_to, "standard": CWQI_STANDARD}  # fmt: skip
-    write_results(recs, fmt, out, meta, columns=cols, sheet="cwqi")
+    emit(recs, shown, columns=cols, meta=meta, sheet="cwqi", empty=_no_samples(start, end))
+
+
+def _no_samples(start: str, end: str) -> str:
+    """Why a water assessment is empty: what the lake holds."""
+    from meili.lake.store import connect, live_datasets
+
+    con = connect()
+    if "water_samples" not in live_datasets(con):
+        return "the lake has no water samples (water_samples); ingest some first"
+    lo, hi, n = con.sql("SELECT min(time), max(time), count(*) FROM water_samples").fetchone()
+    return f"no water samples from {start} to {end} (the lake's {n} samples span {lo} … {hi})"

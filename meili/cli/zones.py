@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from meili.cli.common import FormatOption, emit
+from meili.cli.common import Shown, emit, listing
 from meili.db.session import session
 from meili.errors import Location, MeiliError, UserError, ValidationFailed
 from meili.output import Format
@@ -40,34 +40,41 @@ Members = Annotated[
 
 
 @app.command("list")
+@listing
 def list_cmd(
+    shown: Shown,
     tier: Annotated[Tier | None, typer.Option(help="Only this tier. 层级")] = None,
     status: Annotated[Status | None, typer.Option(help="Only this status. 状态")] = None,
-    fmt: FormatOption = Format.table,
 ) -> None:
     """List zones. 列出先行区。"""
     with session() as s:
-        zones = list_zones(s, tier, status)
-        records = [zone_record(z) for z in zones]
+        records = [zone_record(z) for z in list_zones(s, tier, status)]
+        total = len(list_zones(s)) if not records else len(records)
+    wanted = " and ".join(
+        f"{k} {v.value}" for k, v in (("tier", tier), ("status", status)) if v is not None
+    )
     emit(
         records,
-        fmt,
-        columns=LIST_COLUMNS if fmt is Format.table else None,
-        meta={"count": len(records)} if fmt is Format.json else None,
+        shown,
+        columns=LIST_COLUMNS,
+        meta={"count": len(records)},
+        sheet="zones",
+        empty=f"none of the {total} registered zones has {wanted}" if wanted else "no zones",
     )
 
 
 @app.command()
-def show(code: str, fmt: FormatOption = Format.table) -> None:
+@listing
+def show(shown: Shown, code: str) -> None:
     """Show one zone with its member divisions. 先行区详情。"""
     with session() as s:
         zone = get_zone(s, code)
         record = zone_record(zone, member_names(s, [zone]))
-    if fmt is Format.table:
+    if shown.fmt is Format.table:
         rows = [{"field": k, "value": v} for k, v in record.items()]
-        emit(rows, fmt, title=f"{record['name_zh']} / {record['name_en']}")
+        emit(rows, shown, title=f"{record['name_zh']} / {record['name_en']}")
     else:
-        emit([record], fmt)
+        emit([record], shown, sheet="zone")
 
 
 @app.command()

@@ -8,12 +8,10 @@ One quarantine row per refused record: ``row`` is the 1-based source line (heade
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from meili.errors import UserError
 from meili.ingest.extract import Extract
 
 EXPORT_TAIL = ["row", "column", "reason"]
@@ -53,25 +51,19 @@ def build(
     return rows, recs
 
 
-def export_frame(rows: pd.DataFrame) -> pd.DataFrame:
-    """Original columns of each refused record, then ``row, column, reason`` (and file)."""
+def export_frame(rows: pd.DataFrame, lang: str = "both") -> pd.DataFrame:
+    """Original columns of each refused record, then ``file, row, column`` and the reason.
+
+    The reason is ``reason_zh`` and/or ``reason_en`` (by ``lang``: zh, en or both) when the
+    rows carry them, else ``reason``.
+    """
+    reasons = [c for c in ("reason_zh", "reason_en") if c in rows.columns]
+    if lang in ("zh", "en") and f"reason_{lang}" in reasons:
+        reasons = [f"reason_{lang}"]
+    tail_cols = ["file", *EXPORT_TAIL[:-1], *(reasons or ["reason"])]
     if rows.empty:
-        return pd.DataFrame(columns=["file", *EXPORT_TAIL])
+        return pd.DataFrame(columns=tail_cols)
     originals = pd.DataFrame([json.loads(r) for r in rows["record"]])
-    tail = rows[["file", *EXPORT_TAIL]].reset_index(drop=True)
+    tail = rows[tail_cols].reset_index(drop=True)
     originals = originals.drop(columns=[c for c in tail.columns if c in originals.columns])
     return pd.concat([originals, tail], axis=1)
-
-
-def export(rows: pd.DataFrame, path: Path) -> int:
-    """Write the export as CSV (UTF-8 with BOM, opens in Excel) or XLSX; rows written."""
-    frame = export_frame(rows)
-    suffix = path.suffix.lower()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
-    elif suffix == ".xlsx":
-        frame.to_excel(path, index=False, sheet_name="quarantine")
-    else:
-        raise UserError(f"export to .csv or .xlsx, not {suffix or 'no extension'!r}")
-    return len(frame)

@@ -237,13 +237,19 @@ def save_zones(
     seen: set[str] = set()
     for i, spec in enumerate(specs, start=1):
         row = spec._line if spec._line is not None else (i if len(specs) > 1 else None)
-        where = Location(source, row, spec.code)
+        where = Location(source, row)
         if spec.code in seen:
-            problems.append(MeiliError("duplicate zone code in the input", where))
+            problems.append(MeiliError(f"zone {spec.code} appears twice in the input", where))
         seen.add(spec.code)
         if mode == "add" and session.get(Zone, spec.code) is not None:
-            problems.append(MeiliError("a zone with this code exists already", where))
-        problems += [MeiliError(p, where) for p in check_spec(session, spec)]
+            problems.append(
+                MeiliError(
+                    f"zone {spec.code} exists already (change it with `meili zones update`, "
+                    "or import with --replace)",
+                    where,
+                )
+            )
+        problems += [MeiliError(f"zone {spec.code}: {p}", where) for p in check_spec(session, spec)]
     if problems:
         raise ValidationFailed(f"{len(problems)} problem(s); nothing was written", problems)
     counts = {"added": 0, "updated": 0, "unchanged": 0}

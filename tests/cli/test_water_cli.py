@@ -75,7 +75,7 @@ section,province,waterbody_type
 
 def test_classify_csv_and_xlsx(home: Path, tmp_path: Path, capsys) -> None:
     f = write(tmp_path / "s.csv", "section,nh3n\nA,1.2\n")
-    code, out, _ = run(["water", "classify", str(f), "-f", "csv"], capsys)
+    code, out, _ = run(["water", "classify", str(f), "-f", "csv", "--raw"], capsys)
     assert code == 0 and out.splitlines()[0].startswith("row,section")
     x = tmp_path / "o.xlsx"
     code, out, _ = run(["water", "classify", str(f), "-f", "xlsx", "--out", str(x)], capsys)

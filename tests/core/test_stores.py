@@ -30,13 +30,14 @@ def test_migrations_up_and_down(db_url: str) -> None:
 def test_init_twice_changes_nothing(db_url: str) -> None:
     first = bootstrap.initialise()
     assert first["divisions"] > 6000 and first["zones"] == 5 and first["frameworks"] == 1
+    assert first["sites"] == 2026  # the bundled CNEMC air-site register
     with db.session() as s:
         counts = [
             s.scalar(select(func.count()).select_from(t))
             for t in (Division, Zone, FrameworkVersion, AuditEntry)
         ]
     second = bootstrap.initialise()
-    assert second == {"divisions": 0, "zones": 0, "frameworks": 0}
+    assert second == {"divisions": 0, "zones": 0, "frameworks": 0, "sites": 0}
     with db.session() as s:
         again = [
             s.scalar(select(func.count()).select_from(t))

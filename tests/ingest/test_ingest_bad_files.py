@@ -83,7 +83,7 @@ def test_one_command_many_files_lands_the_good_ones(limit: int, capsys) -> None:
     files = [str(BAD / c["file"]) for c in CASES if c["kind"] == "air-hourly"]
     with pytest.raises(SystemExit) as exc:
         main(["ingest", "air-hourly", *files, "--format", "json"])
-    assert exc.value.code == 2
+    assert exc.value.code == 1  # the command ran; some files failed
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
     payload = json.loads(out)
@@ -93,5 +93,6 @@ def test_one_command_many_files_lands_the_good_ones(limit: int, capsys) -> None:
     assert len([r for r in payload["records"] if r["status"] == "landed"]) == len(files) - len(
         failed
     )
-    for line in err.strip().splitlines():
-        assert line.startswith("error: ")
+    # each file's reason is in its record, not repeated on stderr: one summary line
+    [line] = err.strip().splitlines()
+    assert line.startswith(f"error: {len(failed)} of {len(files)} files failed")

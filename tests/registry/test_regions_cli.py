@@ -63,7 +63,7 @@ def test_list_levels_and_year(regions_home: Path, capsys: pytest.CaptureFixture[
     assert "崇文区" in {r["name"] for r in in_2009["records"]}
     now = run_json(capsys, "regions", "list", "--parent", "110000")
     assert "崇文区" not in {r["name"] for r in now["records"]}
-    code, out, _ = run(capsys, "regions", "list", "--level", "province", "--format", "csv")
+    code, out, _ = run(capsys, "regions", "list", "--level", "province", "-f", "csv", "--raw")
     lines = out.strip().splitlines()
     assert code == 0 and lines[0].startswith("code,name,level") and len(lines) == 35
 

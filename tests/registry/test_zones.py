@@ -198,7 +198,7 @@ def test_gbk_csv_import_and_semantic_errors_by_row(store, tmp_path: Path) -> Non
     assert specs[0].name_zh == "河源市先行区" and specs[0].themes == ["万绿湖", "水源保护"]
     with session() as s, pytest.raises(ValidationFailed) as err:
         save_zones(s, specs, source=str(path))
-    assert f"{path}, row 3, column X-LD" in str(err.value)
+    assert f"{path}, row 3: zone X-LD" in str(err.value)
     with session() as s:
         assert s.get(Zone, "C-HY") is None  # all or nothing
     specs[1] = specs[1].model_copy(update={"members": ["445381"]})

@@ -22,6 +22,17 @@ MASS_T: dict[str, float] = {
     "Mt": 1e6,
     "10^8 t": 1e8,
     "亿吨": 1e8,
+    # the same sizes named for CO2, as the indicator framework writes them (Mt CO2 …)
+    "t CO2": 1.0,
+    "10^4 t CO2": 1e4,
+    "万吨 CO2": 1e4,
+    "万吨CO2": 1e4,
+    "万吨二氧化碳": 1e4,
+    "Mt CO2": 1e6,
+    "MtCO2": 1e6,
+    "10^8 t CO2": 1e8,
+    "亿吨 CO2": 1e8,
+    "亿吨二氧化碳": 1e8,
 }
 # size of one unit in 10^4 yuan
 MONEY_10K_YUAN: dict[str, float] = {

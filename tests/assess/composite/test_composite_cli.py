@@ -60,7 +60,7 @@ def test_build_step_and_csv(
         shared_dir / "data" / "coinr-asem" / "coinr6-intermediates" / "Normalised.csv"
     ).set_index("uCode")
     assert (frame.loc[ref.index, ref.columns] - ref).abs().max().max() < 1e-6
-    code, out, _ = _run(capsys, "build", *asem, "--pipeline", PIPELINE, "--format", "csv")
+    code, out, _ = _run(capsys, "build", *asem, "--pipeline", PIPELINE, "--format", "csv", "--raw")
     assert code == 0
     assert out.splitlines()[0] == ",".join(["uCode", "Index", "Conn", "Sust", *PILLARS, "Rank"])
     code, out, _ = _run(capsys, "build", *asem, "--pipeline", PIPELINE)

@@ -249,7 +249,7 @@ def test_cli_period_json_and_xlsx(home: Path, tmp_path: Path) -> None:
         app, ["air", "period", "--from", day, "--to", day, "-f", "xlsx", "--out", str(out)]
     )
     assert res.exit_code == 0, res.output
-    assert pd.read_excel(out)["city_name"].tolist() == ["北京市"]
+    assert pd.read_excel(out)["城市（city）"].tolist() == ["北京市"]  # bilingual headers
     res = runner.invoke(app, ["air", "rank", "--year", "2019", "--group", "nowhere"])
     assert res.exit_code != 0
 
