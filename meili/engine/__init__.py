@@ -1,6 +1,6 @@
 """Engine choice: one SQL definition, run on embedded DuckDB (default) or Apache Spark.
 
-DESIGN.md principle 3 ("one definition, two engines"). Definitions are written once in
+The design's third principle ("one definition, two engines"). Definitions are written once in
 DuckDB SQL; the Spark engine transpiles them with sqlglot (``read="duckdb", write="spark"``)
 and runs them in a local or cluster ``SparkSession``. Both engines expose the same small
 interface: register a DataFrame or a lake dataset as a view, create views from SQL and
