@@ -43,7 +43,12 @@ Progress = Callable[[str], None]
 
 
 def period_sql(source: str = "daily") -> str:
-    """Period statistics per unit; HJ 663 §3 (means, P98/P95/P90, good/heavy days)."""
+    """Period statistics per unit; HJ 663 (means, P98/P95/P90, valid/good/heavy/serious days).
+
+    [@hj663:statistics] [@hj663:percentile] [@hj663:good-day-ratio]. A day counts when its
+    ``aqi_valid`` (:func:`meili.standards.air.hj663.daily_aqi`); a day above the table is a
+    valid, heavy (> 200) and serious (> 300) day at AQI 500 [@meili:above-table].
+    """
     cols = []
     for p in ("so2", "no2", "pm10", "pm25"):
         cols.append(f"avg({p}) AS {p}, count({p}) AS n_{p}")
@@ -51,9 +56,13 @@ def period_sql(source: str = "daily") -> str:
         cols.append(f"quantile_cont({p}, {q}) AS {col}")
     cols.append("avg(co) AS co_mean, count(co) AS n_co")
     cols.append("avg(o3_8h) AS o3_8h_mean, count(o3_8h) AS n_o3_8h")
-    cols.append("count(aqi) FILTER (WHERE aqi_complete) AS valid_days")
-    cols.append(f"count(aqi) FILTER (WHERE aqi_complete AND aqi <= {hj663.GOOD_AQI}) AS good_days")
-    cols.append(f"count(aqi) FILTER (WHERE aqi_complete AND aqi > {hj663.HEAVY_AQI}) AS heavy_days")
+    cols.append("count(aqi) FILTER (WHERE aqi_valid) AS valid_days")
+    cols.append(f"count(aqi) FILTER (WHERE aqi_valid AND aqi <= {hj663.GOOD_AQI}) AS good_days")
+    cols.append(f"count(aqi) FILTER (WHERE aqi_valid AND aqi > {hj663.HEAVY_AQI}) AS heavy_days")
+    cols.append(
+        f"count(aqi) FILTER (WHERE aqi_valid AND aqi > {hj663.SERIOUS_AQI}) AS serious_days"
+    )
+    cols.append("count(aqi) FILTER (WHERE aqi_valid AND aqi_above_table) AS above_table_days")
     cols.append("count(*) AS days")
     return f"SELECT key, {', '.join(cols)} FROM {source} GROUP BY key"
 
@@ -313,11 +322,13 @@ def period(
 ) -> pd.DataFrame:
     """HJ 663 period assessment per city (and zone) with composite index and rank.
 
-    Statistics per HJ 663 §3, validity per GB 3095 Table 4 (invalid statistics keep their
-    value NaN and a ``reason_<pollutant>``), compliance vs GB 3095 Grade II of the limit
-    set in force at the period end (or ``limit_set``), composite index per
-    《城市环境空气质量排名技术规定》 with S_i of ``index_limit_set`` and rank ascending
-    (ties equal) among the selected cities.
+    Statistics per HJ 663 [@hj663:statistics], validity per GB 3095 Table 4
+    [@gb3095-2026:t4] (invalid statistics keep their value NaN and a ``reason_<pollutant>``),
+    compliance vs GB 3095 Grade II of the limit set in force on the period's first day (or
+    ``limit_set``) [@meili:period-limit-set]; ``limit_set_note`` says when the period's
+    days fall under more than one set. Composite index per 《城市环境空气质量排名技术规定》
+    [@ranking-2018:index] with S_i of ``index_limit_set`` and rank ascending (ties equal)
+    among the selected cities [@ranking-2018:rank].
 
     ``allow_incomplete`` keeps the statistics of periods that fail the GB 3095 Table 4
     minimums instead of leaving them empty; they stay flagged (``complete`` False, the
@@ -331,7 +342,7 @@ def period(
     if days is None:
         days = daily(start, end, sel, engine=eng, root=root, edition=edition, progress=progress)
     note("period statistics")
-    cols = ["key", "day", *DAILY_POLS, "o3_8h", "aqi", "aqi_complete"]
+    cols = ["key", "day", *DAILY_POLS, "o3_8h", "aqi", "aqi_valid", "aqi_above_table"]
     eng.register("daily", days[cols].astype({"key": str}))
     stats = eng.fetch(period_sql("daily")).set_index("key")
     months = eng.fetch(month_counts_sql("daily"))
@@ -349,7 +360,7 @@ def period(
             cols_p.append("o3_8h_mean")
         for c in cols_p:
             stats[c] = stats[c].astype(float).where(stats[f"valid_{pol}"])
-    ls = hj663.limit_set_for(end, limit_set)
+    ls = hj663.limit_set_for(start, limit_set)
     stats = hj663.compliance(stats, ls)
     stats["good_ratio"] = hj663.good_ratio(stats["good_days"], stats["valid_days"])
     stats = stats.join(composite_index(stats, index_limit_set))
@@ -361,6 +372,12 @@ def period(
     if group_for_rank and (~is_zone).any():
         stats.loc[~is_zone, "rank"] = rank_cities(stats.loc[~is_zone, "composite_index"])
     stats["limit_set"] = ls
+    stats["limit_set_note"] = (
+        "period spans more than one GB 3095 limit set; judged by the set in force on its "
+        "first day (Meili convention, unconfirmed)"
+        if limit_set is None and hj663.spans_limit_sets(start, end)
+        else ""
+    )
     stats["edition"] = _editions_per_key(days).reindex(stats.index)
     stats["from"] = start.date().isoformat()
     stats["to"] = end.date().isoformat()
@@ -441,7 +458,8 @@ RECORD_COLUMNS = [
 def records(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> list[dict[str, Any]]:
     """Plain records (NaN → None) plus invalid reasons, statistics rounded as reported.
 
-    HJ 663 reporting (standards.md §3, GB/T 8170 half-even): SO2, NO2, PM10, PM2.5 and O3
+    HJ 663 reporting [@hj663:rounding] (GB/T 8170 half-even [@gbt8170:rounding]; unconfirmed:
+    the HJ 663 texts were not read): SO2, NO2, PM10, PM2.5 and O3
     statistics to whole µg/m³, CO to 0.1 mg/m³; ratios and change rates to 0.01 %; the
     composite index to 3 decimals (computed from unrounded concentrations, §4).
     """

@@ -2,7 +2,8 @@
 
 Pure functions over numpy/pandas; versioned tables are data in :mod:`.hj633_tables` and
 :mod:`.gb3095`. The edition follows the date of the data (2026 rules from 2026-03-01,
-:func:`edition_for`) or is forced with ``edition=``.
+:func:`edition_for`, [@gb3095-2026:foreword]) or is given with ``edition=``; there is no
+silent default. [@hj633-2012:t1] [@hj633-2026:t3] [@gb3095-2026:t1]
 """
 
 from __future__ import annotations
