@@ -31,13 +31,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from meili import i18n
 from meili.engine import DuckDBEngine, Engine, get_engine, lake_files
 from meili.engine.day_arrays import DAILY_POLS, DayArrays, finish, unit_means
 from meili.engine.site_days import site_day_sql, site_days, site_slots_sql
+from meili.i18n import LANGS, Lang
 from meili.standards.air import hj663
 from meili.standards.air.cities import city_codes, group_members
 from meili.standards.air.ranking import change_rate, composite_index, rank_cities
-from meili.standards.air.validity import MIN_HOURS_DAILY, MIN_WINDOWS_MDA8
+from meili.standards.air.validity import MIN_DAYS_YEAR, MIN_HOURS_DAILY, MIN_WINDOWS_MDA8
 
 Progress = Callable[[str], None]
 
@@ -191,9 +193,60 @@ def daily(
         zones["city_code"] = None
         zones["city_name"] = zones["key"]
         frame = pd.concat([frame, zones], ignore_index=True)
-    frame["invalid"] = _day_reasons(frame, site_level)
+    reasons = _day_reasons(frame, site_level)
+    frame["invalid"], frame["invalid_zh"] = reasons["en"], reasons["zh"]
     note("daily AQI")
     return hj663.daily_aqi(frame, edition, copy=False)
+
+
+def period_reasons(
+    valid: pd.DataFrame, pollutants: Iterable[str] = hj663.POLLUTANTS
+) -> dict[str, pd.Series]:
+    """Why a unit's period statistics are missing, as one flat sentence in zh and en.
+
+    ``valid`` holds :func:`meili.standards.air.hj663.period_validity`'s columns for
+    ``pollutants``; pollutants with the same reason are named together, words from the
+    catalogue (``reasons``). Built once per distinct combination of reasons (units share
+    them), ``""`` where all are valid.
+    """
+    pols = tuple(pollutants)
+    if valid.empty:
+        return {lang: pd.Series([], index=valid.index, dtype=object) for lang in LANGS}
+    cols = [f"reason_{p}" for p in pols]
+    codes, _ = pd.factorize(pd.Series(valid[cols].astype(str).agg("|".join, axis=1)))
+    sample = valid.iloc[pd.Series(range(len(valid))).groupby(codes).first().to_numpy()]
+    out: dict[str, pd.Series] = {}
+    for lang in LANGS:
+        texts = np.array(
+            [_period_sentence(row, pols, lang) for _, row in sample.iterrows()], object
+        )
+        out[lang] = pd.Series(texts[codes], index=valid.index, dtype=object)
+    return out
+
+
+def _period_sentence(row: pd.Series, pollutants: tuple[str, ...], lang: Lang) -> str:
+    """The flat sentence of one combination of per-pollutant validity facts."""
+    groups: dict[str, list[str]] = {}
+    for p in pollutants:
+        if row[f"valid_{p}"]:
+            continue
+        if row[f"days_{p}"] == 0:
+            why = i18n.text("reasons", "period_no_days", lang)
+        else:
+            parts = []
+            if row[f"few_{p}"]:
+                parts.append(i18n.text("reasons", "period_year_days", lang, min=MIN_DAYS_YEAR))
+            if row[f"months_{p}"]:
+                parts.append(
+                    i18n.text("reasons", "period_short_months", lang, months=row[f"months_{p}"])
+                )
+            why = i18n.text("reasons", "also", lang).join(parts)
+        groups.setdefault(why, []).append(p)
+    sep = i18n.text("reasons", "list", lang)
+    return i18n.text("reasons", "and", lang).join(
+        i18n.text("reasons", "period_pollutants", lang, pollutants=sep.join(ps), why=why)
+        for why, ps in groups.items()
+    )
 
 
 def _lake_state(dataset: str, root: Path | None) -> tuple[tuple[str, int, int], ...]:
@@ -221,13 +274,14 @@ def _take(values: pd.Series, pos: np.ndarray) -> np.ndarray:
 _SITE_DAY_CACHE: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
 
 
-def _day_reasons(frame: pd.DataFrame, site_level: bool) -> pd.Series:
-    """Why a day's statistic is missing (GB 3095 Table 4; HJ 663 §6.1.2), ';'-joined.
+def _day_reasons(frame: pd.DataFrame, site_level: bool) -> dict[str, pd.Series]:
+    """Why a day's statistic is missing (GB 3095 Table 4; HJ 663 §6.1.2), one flat sentence.
 
-    Each statistic's reason depends on one small count (hours, windows), so the text is
-    built once per distinct combination of counts and taken for every row.
+    In zh and en (``{"zh": …, "en": …}``), words from the catalogue (``reasons``). Each
+    statistic's reason depends on one small count (hours, windows), so the text is built
+    once per distinct combination of counts and taken for every row.
     """
-    pieces: list[tuple[np.ndarray, Callable[[int], str]]] = []
+    pieces: list[tuple[np.ndarray, Callable[[int, Lang], str]]] = []
     for p in DAILY_POLS:
         missing = frame[p].isna().to_numpy()
         if site_level:
@@ -238,15 +292,22 @@ def _day_reasons(frame: pd.DataFrame, site_level: bool) -> pd.Series:
     w = _counts(frame["o3_8h_windows"])
     pieces.append((np.where(frame["o3_8h"].isna().to_numpy(), w + 1, 0), _windows_text))
     combos, inverse = _distinct_rows([st for st, _ in pieces])
-    words = [  # per piece, the text of each state it takes (built once)
-        {st: text(st - 1) for st in set(combos[:, j].tolist()) if st}
-        for j, (_, text) in enumerate(pieces)
-    ]
-    texts = np.array(
-        ["; ".join(words[j][st] for j, st in enumerate(row) if st) for row in combos.tolist()],
-        dtype=object,
-    )
-    return pd.Series(texts[inverse], index=frame.index, dtype=object)
+    out = {}
+    for lang in LANGS:
+        words = [  # per piece, the text of each state it takes (built once)
+            {st: text(st - 1, lang) for st in set(combos[:, j].tolist()) if st}
+            for j, (_, text) in enumerate(pieces)
+        ]
+        joiner = i18n.text("reasons", "and", lang)
+        texts = np.array(
+            [
+                joiner.join(words[j][st] for j, st in enumerate(row) if st)
+                for row in combos.tolist()
+            ],
+            dtype=object,
+        )
+        out[lang] = pd.Series(texts[inverse], index=frame.index, dtype=object)
+    return out
 
 
 def _counts(column: pd.Series) -> np.ndarray:
@@ -272,16 +333,20 @@ def _distinct_rows(states: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return combos, inverse
 
 
-def _hours_text(p: str) -> Callable[[int], str]:
-    return lambda n: f"{p}: {n} hourly values < {MIN_HOURS_DAILY}"
+def _hours_text(p: str) -> Callable[[int, Lang], str]:
+    return lambda n, lang: i18n.text(
+        "reasons", "day_hours", lang, pollutant=p, n=n, min=MIN_HOURS_DAILY
+    )
 
 
-def _no_site_text(p: str) -> Callable[[int], str]:
-    return lambda _n: f"{p}: no site with ≥ {MIN_HOURS_DAILY} hourly values"
+def _no_site_text(p: str) -> Callable[[int, Lang], str]:
+    return lambda _n, lang: i18n.text(
+        "reasons", "day_no_site", lang, pollutant=p, min=MIN_HOURS_DAILY
+    )
 
 
-def _windows_text(n: int) -> str:
-    return f"o3_8h: {n} valid 8-h windows < {MIN_WINDOWS_MDA8}"
+def _windows_text(n: int, lang: Lang) -> str:
+    return i18n.text("reasons", "day_windows", lang, n=n, min=MIN_WINDOWS_MDA8)
 
 
 def _evaluation_sites(member_sites: pd.DataFrame) -> dict[str, str]:
@@ -348,6 +413,8 @@ def period(
     months = eng.fetch(month_counts_sql("daily"))
     valid = hj663.period_validity(months, start, end)
     stats = stats.join(valid)
+    reasons = period_reasons(valid)
+    stats["reason_zh"], stats["reason_en"] = reasons["zh"], reasons["en"]
     stats["complete"] = stats[[f"valid_{p}" for p in hj663.POLLUTANTS]].all(axis=1)
     for pol in hj663.POLLUTANTS:  # invalid → reported, never averaged
         if allow_incomplete:
@@ -372,12 +439,9 @@ def period(
     if group_for_rank and (~is_zone).any():
         stats.loc[~is_zone, "rank"] = rank_cities(stats.loc[~is_zone, "composite_index"])
     stats["limit_set"] = ls
-    stats["limit_set_note"] = (
-        "period spans more than one GB 3095 limit set; judged by the set in force on its "
-        "first day (Meili convention, unconfirmed)"
-        if limit_set is None and hj663.spans_limit_sets(start, end)
-        else ""
-    )
+    spans = limit_set is None and hj663.spans_limit_sets(start, end)
+    stats["limit_set_note"] = i18n.text("reasons", "period_limit_sets", "en") if spans else ""
+    stats["limit_set_note_zh"] = i18n.text("reasons", "period_limit_sets") if spans else ""
     stats["edition"] = _editions_per_key(days).reindex(stats.index)
     stats["from"] = start.date().isoformat()
     stats["to"] = end.date().isoformat()

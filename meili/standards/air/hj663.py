@@ -230,8 +230,11 @@ def period_validity(
     [@gb3095-2012:t4] [@gb3095-2026:t4].
     ``month_counts``: one row per (``key``, ``year``, ``month``) with ``n_<pollutant>`` valid
     daily values. Every whole calendar month in the period needs ≥ 27 (February ≥ 25); a
-    whole calendar year also needs ≥ 324. Returns per key: ``valid_<pollutant>`` (bool) and
-    ``reason_<pollutant>`` (``""`` when valid).
+    whole calendar year also needs ≥ 324. Returns per key: ``valid_<pollutant>`` (bool),
+    ``reason_<pollutant>`` (English, ``""`` when valid) and the facts behind it, for
+    sentences in other words: ``days_<pollutant>`` (valid daily values), ``few_<pollutant>``
+    (a whole year below 324) and ``months_<pollutant>`` (months below their minimum,
+    ``YYYY-MM`` ','-joined).
     """
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     months = pd.period_range(start, end, freq="M")
@@ -266,15 +269,20 @@ def period_validity(
             ],
             dtype=object,
         )
-        reason = texts[which.reshape(-1)] if len(keys) else np.empty(0, dtype=object)
+        labels = np.array([",".join(month_labels[row]) for row in patterns], dtype=object)
+        picked = which.reshape(-1) if len(keys) else np.empty(0, dtype=np.intp)
+        reason = texts[picked] if len(keys) else np.empty(0, dtype=object)
         total = n.sum(axis=1)
+        few = (total < MIN_DAYS_YEAR) if whole_year else np.zeros(len(keys), dtype=bool)
         if whole_year:
             note = f"fewer than {MIN_DAYS_YEAR} daily values in the year"
-            few = total < MIN_DAYS_YEAR
             reason = np.where(few, np.where(reason == "", note, note + "; " + reason), reason)
         reason = np.where(total == 0, "no valid daily values", reason).astype(object)
         out[f"valid_{pol}"] = reason == ""
         out[f"reason_{pol}"] = reason
+        out[f"days_{pol}"] = total.astype(np.int64)
+        out[f"few_{pol}"] = few & (total > 0)
+        out[f"months_{pol}"] = np.where(total > 0, labels[picked] if len(keys) else "", "")
     return out
 
 
