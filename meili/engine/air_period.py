@@ -151,7 +151,8 @@ def daily(
         pd.Timestamp(end).normalize(),
         tuple(sorted(member_sites["site_code"].astype(str))),
     )
-    key += (_lake_state("air_hourly", getattr(eng, "root", None) or root),)
+    if getattr(eng, "uses_lake", True):  # a frame engine reads no lake files
+        key += (_lake_state("air_hourly", getattr(eng, "root", None) or root),)
     cached = _SITE_DAY_CACHE.get(eng)
     if cached is not None and cached[0] == key:  # one scan per engine, period and sites
         site, city = cached[1], cached[2]

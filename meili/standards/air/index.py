@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from meili.standards.air.editions import edition_for, normalise_edition
-from meili.standards.air.hj633_tables import DEFAULT_SET, LEVELS, POLLUTANT, indicator_set
+from meili.standards.air.hj633_tables import DEFAULT_SET, ITEMS, LEVELS, POLLUTANT, indicator_set
 from meili.standards.air.subindex import (
     SPECIAL_LIMIT,
     AboveTable,
@@ -203,6 +203,12 @@ def aqi(
     )
     if kind not in ("daily", "hourly"):
         raise ValueError("kind must be 'daily' or 'hourly'")
+    if len(frame.columns) and not any(str(c) in ITEMS for c in frame.columns):
+        raise ValueError(
+            "no HJ 633 item column (e.g. PM25_24H, O3_8H; got "
+            f"{', '.join(map(str, frame.columns[:6]))}); for the lake's names (pm25, o3_8h …) "
+            "use meili.api.aqi"
+        )
     if edition is not None:
         ed = normalise_edition(edition)
         return _aqi_one(frame, ed, _items(indicators, ed, kind), above_table, exempt)
