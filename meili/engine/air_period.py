@@ -541,7 +541,7 @@ def records(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> list[d
             out[c] = out[c].astype(float).round(2)
         elif out[c].dtype.kind == "f" and c not in ("aqi", "level"):
             out[c] = out[c].round(0).astype("Int64")  # whole µg/m³, shown as integers
-    reasons = [c for c in out.columns if c.startswith("reason_")]
+    reasons = [f"reason_{p}" for p in hj663.POLLUTANTS if f"reason_{p}" in out.columns]
     recs = []
     for row, rec in zip(
         out[reasons].to_dict("records") if reasons else [{}] * len(out),

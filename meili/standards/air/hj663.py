@@ -173,8 +173,10 @@ def daily_aqi(
     (the day counts in the period's valid, good, heavy and serious days: 2012-edition days
     when complete, Meili's rule where HJ 663-2013 was not read; 2026-edition days when the
     AQI is published, i.e. complete or > 100 per HJ 633-2026 §5.3.1) and ``edition``.
-    Vectorised over rows on the concentration arrays only; identical to
-    :func:`meili.standards.air.index.aqi` (``kind="daily"``), see tests/engine.
+    The §5.3.2 exemption (a pollutant outside the monitoring programme) is not applied here:
+    the lake does not record monitoring programmes; :func:`meili.standards.air.index.aqi`
+    takes it as ``exempt``. Vectorised over rows on the concentration arrays only; identical
+    to :func:`meili.standards.air.index.aqi` (``kind="daily"``), see tests/engine.
     ``copy=False`` adds the columns to ``daily`` itself when it has a default index.
     """
     if len(daily) == 0 or not any(col in daily for col in DAILY_ITEMS):

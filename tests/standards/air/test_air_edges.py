@@ -204,3 +204,18 @@ def test_full_2026_year_is_judged_by_the_limits_in_force_when_it_began() -> None
     rest = _period(_city_days([{"pm25": 32.0}] * 306, "2026-03-01"))
     assert rest["limit_set"] == "2026-transition" and rest["ok_pm25"] is False
     assert rest["limit_set_note"] == ""
+
+
+def test_period_reasons_are_flat_catalogue_sentences(demo_lake: Path) -> None:
+    # issue 11 item 6 (engine side): one flat sentence in zh and en, words from the catalogue
+    from meili.engine.air_period import records
+
+    stats = period("2019-01-01", "2019-12-31", Selection(cities=["北京"]), root=demo_lake)
+    row = stats.iloc[0]
+    assert row["reason_zh"].startswith("so2、no2、pm10、pm25、co、o3_8h：全年有效日均值少于 324 个")
+    assert row["reason_en"].startswith("so2, no2, pm10, pm25, co, o3_8h: fewer than 324 daily")
+    assert not any(c in row["reason_zh"] for c in "[]")
+    (rec,) = records(stats)
+    assert set(rec["invalid"]) == {"so2", "no2", "pm10", "pm25", "co", "o3_8h"}
+    days = daily("2019-01-01", "2019-01-01", Selection(cities=["北京"]), root=demo_lake)
+    assert days["invalid_zh"].iloc[0] == "" and days["invalid"].iloc[0] == ""
