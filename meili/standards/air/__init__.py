@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from meili.standards.air.editions import edition_for, gb3095_stage_for
 from meili.standards.air.gb3095 import LIMITS, limit
-from meili.standards.air.hj633_tables import BREAKPOINTS, INDICATORS, ITEMS, LEVELS
+from meili.standards.air.hj633_tables import (
+    BREAKPOINTS,
+    INDICATOR_SETS,
+    INDICATORS,
+    ITEMS,
+    LEVELS,
+    indicator_set,
+)
 from meili.standards.air.index import aqi, level_of
 from meili.standards.air.subindex import AboveTableError, iaqi
 from meili.standards.air.validity import annual_mean, daily_mean, mda8, o3_8h_moving
@@ -18,6 +25,7 @@ from meili.standards.air.validity import annual_mean, daily_mean, mda8, o3_8h_mo
 __all__ = [
     "BREAKPOINTS",
     "INDICATORS",
+    "INDICATOR_SETS",
     "ITEMS",
     "LEVELS",
     "LIMITS",
@@ -28,6 +36,7 @@ __all__ = [
     "edition_for",
     "gb3095_stage_for",
     "iaqi",
+    "indicator_set",
     "level_of",
     "limit",
     "mda8",
