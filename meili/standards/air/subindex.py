@@ -103,12 +103,9 @@ def _fast(
         c = np.rint(r) * step
     over = valid & (c > bps[-1])
     unsure |= np.abs(c - bps[-1]) < _NEAR
-    seg = _segments(c, bps)
-    slope = np.empty_like(bps)  # per segment: (I_hi − I_lo)/(BP_hi − BP_lo)
-    slope[1:] = np.diff(rows) / np.diff(bps)
-    slope[0] = 0.0
-    # values above the table get a meaningless x here; the caller replaces or masks them
-    x = rows.take(seg - 1) + slope.take(seg) * (c - bps.take(seg - 1))
+    # formula (1) piecewise over the table (numpy's interp, one pass in C); values above
+    # the table get the last row here, the caller replaces or masks them
+    x = np.interp(c, bps, rows)
     unsure |= np.abs(x - np.rint(x)) < _NEAR
     return np.ceil(x).astype(np.int64), over, unsure & valid
 
