@@ -35,6 +35,7 @@ from meili.ingest.reference import bundled_sites
 from meili.ingest.validate import Context, beijing_now, validate
 from meili.standards.air.editions import edition_for, normalise_edition
 from meili.standards.air.hj633_tables import DEFAULT_SET, INDICATOR_SETS, ITEMS
+from meili.standards.air.hj663 import DAILY_ITEMS
 from meili.standards.air.index import Kind
 from meili.standards.air.index import aqi as hj633_aqi
 from meili.standards.air.ranking import composite_index as ranking_index
@@ -53,16 +54,8 @@ from meili.standards.water.cwqi import DEFAULT_VARIANT
 from meili.standards.water.gb3838 import TEMPERATURE
 from meili.standards.water.lake_queries import assess_period, cwqi_by_group
 
-#: Lake column → HJ 633 item, for daily values and for hourly (real-time) values.
-AIR_DAILY: Mapping[str, str] = {
-    "so2": "SO2_24H",
-    "no2": "NO2_24H",
-    "pm10": "PM10_24H",
-    "pm25": "PM25_24H",
-    "co": "CO_24H",
-    "o3_8h": "O3_8H",
-    "o3_1h": "O3_1H",
-}
+#: Lake column → HJ 633 item, for daily values (as the engine's) and for hourly values.
+AIR_DAILY: Mapping[str, str] = DAILY_ITEMS
 AIR_HOURLY: Mapping[str, str] = {
     "so2": "SO2_1H",
     "no2": "NO2_1H",
