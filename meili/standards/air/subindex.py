@@ -103,9 +103,17 @@ def _fast(
         c = np.rint(r) * step
     over = valid & (c > bps[-1])
     unsure |= np.abs(c - bps[-1]) < _NEAR
-    # formula (1) piecewise over the table (numpy's interp, one pass in C); values above
-    # the table get the last row here, the caller replaces or masks them
-    x = np.interp(c, bps, rows)
+    # formula (1) as x = a_k + b_k·c on segment k (b_k the slope, a_k its intercept); the
+    # segment is counted in uint8 (≤ 7 rows), so the two table lookups stay cheap. Values
+    # above the table get a meaningless x here; the caller replaces or masks them.
+    slope = np.zeros_like(bps)
+    slope[1:] = np.diff(rows) / np.diff(bps)
+    intercept = np.zeros_like(bps)
+    intercept[1:] = rows[:-1] - slope[1:] * bps[:-1]
+    seg = np.ones(c.shape, dtype=np.uint8)
+    for b in bps[1:-1]:
+        seg += (c > b).view(np.uint8)
+    x = intercept.take(seg) + slope.take(seg) * c
     unsure |= np.abs(x - np.rint(x)) < _NEAR
     return np.ceil(x).astype(np.int64), over, unsure & valid
 
