@@ -14,7 +14,7 @@ import pandas as pd
 
 from meili.assess.values import Request, has_dataset, register
 from meili.assess.zones import ZoneUnit
-from meili.engine.air_period import Selection, period, rank_year
+from meili.engine.air_period import Selection, period, period_reasons, rank_year
 from meili.standards.air.cities import cities337
 
 COLUMNS = ["zone", "year", "value", "unit", "batches", "edition", "note"]
@@ -67,9 +67,11 @@ def _annual(con: duckdb.DuckDBPyConnection, req: Request) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def _reason(row: pd.Series, pollutants: list[str]) -> str:
-    reasons = [f"{p}: {row.get(f'reason_{p}')}" for p in pollutants if row.get(f"reason_{p}")]
-    return "; ".join(reasons) or ""
+def _notes(stats: pd.DataFrame, pollutants: list[str]) -> pd.Series:
+    """Why a value is missing: one flat sentence, zh first with en alongside (catalogue words)."""
+    why = period_reasons(stats, pollutants)
+    both = why["zh"] + "（" + why["en"] + "）"
+    return both.where(why["zh"] != "", "")
 
 
 def _computer(
@@ -104,7 +106,7 @@ def _computer(
                 "unit": unit,
                 "batches": stats["batches"],
                 "edition": "HJ 663 / HJ 633-" + stats["edition"].astype(str),
-                "note": stats.apply(_reason, axis=1, pollutants=pollutants),
+                "note": _notes(stats, pollutants).to_numpy(),
             }
         )
 

@@ -18,7 +18,8 @@ def compare_group(
 ) -> pd.DataFrame:
     """Values of ``indicator`` in ``year`` for every unit of ``group`` (31 provinces, a
     region, the 168 key or 337 cities), ranked with ties equal; units without a value are
-    listed last with an empty rank."""
+    listed last with an empty rank. Each member is named by ``code`` (its GB/T 2260 division
+    code) and ``name``."""
     with session() as s:
         fw = get_framework(s)
     ind = fw.indicator(indicator)
@@ -40,5 +41,7 @@ def compare_group(
     ).table
     missing = values[values["value"].isna()][["zone", "indicator", "note"]]
     table = pd.concat([table, missing.rename(columns={"zone": "unit"})], ignore_index=True)
-    table.insert(1, "name", table["unit"].map(names))
+    # the compared "unit" is a member's division code: say so (``code``), once
+    table = table.drop(columns=["code"], errors="ignore").rename(columns={"unit": "code"})
+    table.insert(1, "name", table["code"].map(names))
     return table

@@ -3,7 +3,7 @@
 A value is *computed* by a registered engine (the framework's method id names it) or
 *reported* (statistics and ledgers ingested as the ``stats`` dataset). Lineage records the
 input batches, the standard edition, the framework version and the code version, so every
-number can explain itself (DESIGN.md principle 2).
+number can explain itself (the design's second principle).
 """
 
 from __future__ import annotations

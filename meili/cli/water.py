@@ -44,6 +44,11 @@ class Level(StrEnum):
     section = "section"
 
 
+class Variant(StrEnum):
+    full = "full"
+    automatic = "automatic"
+
+
 FromOpt = Annotated[str, typer.Option("--from", help="Period start YYYY-MM-DD. 评价时段起")]
 ToOpt = Annotated[str, typer.Option("--to", help="Period end YYYY-MM-DD (inclusive). 评价时段止")]
 CmpFromOpt = Annotated[
@@ -120,6 +125,9 @@ def _read_samples(path: Path) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
     for c in ("province", "basin", "section", "time"):
         if c in positions:
             frame.insert(len(frame.columns) - len(items), c, table.cells[positions[c]].to_numpy())
+    if "temp_c" in positions:  # GB 3838 DO Class Ⅰ at 90 % saturation needs the temperature
+        temp = pd.to_numeric(pd.Series(table.cells[positions["temp_c"]]), errors="coerce")
+        frame["temp_c"] = temp.to_numpy(dtype=float)
     used = set(positions.values())
     unmapped = [t for i, t in enumerate(table.header) if t in unknown and i not in used]
     notes = [f"unknown columns ignored: {', '.join(unmapped)}"] if unmapped else []
@@ -169,7 +177,7 @@ def classify_cmd(
         mult = exceedance_multiples(frame, wb, "Ⅲ", (*ROUTINE_ITEMS, "tn"))
         if "tn" in mult.columns:  # TN only where assessed: lake rows with --with-tn
             mult["tn"] = mult["tn"].where((wb == "lake").to_numpy() & with_tn)
-        mains = main_pollutants(frame, wb)
+        mains = main_pollutants(frame, wb, with_tn=with_tn)
     over = mult.stack().round(4)
     exceed: list[dict[str, float]] = [{} for _ in range(len(frame))]
     pos = {label: i for i, label in enumerate(frame.index)}
@@ -292,6 +300,14 @@ def rank_cmd(
     ] = RankKey.province,
     compare_from: CmpFromOpt = None,
     compare_to: CmpToOpt = None,
+    variant: Annotated[
+        Variant,
+        typer.Option(
+            "--variant",
+            help="full (the method's 21 items) or automatic (pH, DO, CODMn, NH3-N, TP of "
+            "automatic stations); only units with every item are ranked. 指标集",
+        ),
+    ] = Variant.full,
 ) -> None:
     """CWQI per province or city and its rank (smaller is better, ties share a rank), ΔCWQI %.
 
@@ -307,9 +323,12 @@ def rank_cmd(
         )
     cmp = (compare_from, compare_to) if compare_from is not None else None
     with progress("ranking 排名中"):
-        frame = cwqi_by_group(connect(), start, end, by=by.value, compare=cmp)
+        frame = cwqi_by_group(
+            connect(), start, end, by=by.value, compare=cmp, variant=variant.value
+        )
     recs = [{**r, "standard": CWQI_STANDARD} for r in records(frame)]
     cols = [by.value, "rank", "cwqi", "cwqi_river", "m_river", "cwqi_lake", "m_lake"]
+    cols += ["variant", "complete", "missing_items"]
     if cmp is not None:
         cols += ["cwqi_base", "cwqi_change_pct"]
     meta = {"from": start, "to": end, "by": by.value, "compare_from": compare_from,

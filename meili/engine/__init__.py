@@ -1,6 +1,6 @@
 """Engine choice: one SQL definition, run on embedded DuckDB (default) or Apache Spark.
 
-DESIGN.md principle 3 ("one definition, two engines"). Definitions are written once in
+The design's third principle ("one definition, two engines"). Definitions are written once in
 DuckDB SQL; the Spark engine transpiles them with sqlglot (``read="duckdb", write="spark"``)
 and runs them in a local or cluster ``SparkSession``. Both engines expose the same small
 interface: register a DataFrame or a lake dataset as a view, create views from SQL and
@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Any, Protocol
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -51,6 +52,7 @@ class DuckDBEngine:
     """Runs the definitions on an in-memory DuckDB connection over the lake views."""
 
     name = "duckdb"
+    uses_lake = True  # results may be cached while the lake's files are unchanged
 
     def __init__(
         self,
@@ -92,6 +94,22 @@ class DuckDBEngine:
 
     def fetch_arrow(self, sql: str) -> pa.Table:
         return self.con.sql(sql).to_arrow_table()
+
+
+class FrameEngine(DuckDBEngine):
+    """DuckDB over pandas frames standing for lake datasets (no lake on disk is read).
+
+    ``datasets`` maps a lake dataset name (``air_hourly``, ``air_sites`` …) to a frame with
+    the lake's columns; the Python API (:mod:`meili.api`) computes on the user's frames so.
+    """
+
+    uses_lake = False
+
+    def __init__(self, datasets: dict[str, pd.DataFrame], *, threads: int | None = None) -> None:
+        con = duckdb.connect()
+        for name, frame in datasets.items():
+            con.register(name, frame)
+        super().__init__(None, con, threads=threads)
 
 
 _SPARK: dict[str, Any] = {}

@@ -31,19 +31,26 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from meili import i18n
 from meili.engine import DuckDBEngine, Engine, get_engine, lake_files
 from meili.engine.day_arrays import DAILY_POLS, DayArrays, finish, unit_means
 from meili.engine.site_days import site_day_sql, site_days, site_slots_sql
+from meili.i18n import LANGS, Lang
 from meili.standards.air import hj663
 from meili.standards.air.cities import city_codes, group_members
 from meili.standards.air.ranking import change_rate, composite_index, rank_cities
-from meili.standards.air.validity import MIN_HOURS_DAILY, MIN_WINDOWS_MDA8
+from meili.standards.air.validity import MIN_DAYS_YEAR, MIN_HOURS_DAILY, MIN_WINDOWS_MDA8
 
 Progress = Callable[[str], None]
 
 
 def period_sql(source: str = "daily") -> str:
-    """Period statistics per unit; HJ 663 §3 (means, P98/P95/P90, good/heavy days)."""
+    """Period statistics per unit; HJ 663 (means, P98/P95/P90, valid/good/heavy/serious days).
+
+    [@hj663:statistics] [@hj663:percentile] [@hj663:good-day-ratio]. A day counts when its
+    ``aqi_valid`` (:func:`meili.standards.air.hj663.daily_aqi`); a day above the table is a
+    valid, heavy (> 200) and serious (> 300) day at AQI 500 [@meili:above-table].
+    """
     cols = []
     for p in ("so2", "no2", "pm10", "pm25"):
         cols.append(f"avg({p}) AS {p}, count({p}) AS n_{p}")
@@ -51,9 +58,13 @@ def period_sql(source: str = "daily") -> str:
         cols.append(f"quantile_cont({p}, {q}) AS {col}")
     cols.append("avg(co) AS co_mean, count(co) AS n_co")
     cols.append("avg(o3_8h) AS o3_8h_mean, count(o3_8h) AS n_o3_8h")
-    cols.append("count(aqi) FILTER (WHERE aqi_complete) AS valid_days")
-    cols.append(f"count(aqi) FILTER (WHERE aqi_complete AND aqi <= {hj663.GOOD_AQI}) AS good_days")
-    cols.append(f"count(aqi) FILTER (WHERE aqi_complete AND aqi > {hj663.HEAVY_AQI}) AS heavy_days")
+    cols.append("count(aqi) FILTER (WHERE aqi_valid) AS valid_days")
+    cols.append(f"count(aqi) FILTER (WHERE aqi_valid AND aqi <= {hj663.GOOD_AQI}) AS good_days")
+    cols.append(f"count(aqi) FILTER (WHERE aqi_valid AND aqi > {hj663.HEAVY_AQI}) AS heavy_days")
+    cols.append(
+        f"count(aqi) FILTER (WHERE aqi_valid AND aqi > {hj663.SERIOUS_AQI}) AS serious_days"
+    )
+    cols.append("count(aqi) FILTER (WHERE aqi_valid AND aqi_above_table) AS above_table_days")
     cols.append("count(*) AS days")
     return f"SELECT key, {', '.join(cols)} FROM {source} GROUP BY key"
 
@@ -140,7 +151,8 @@ def daily(
         pd.Timestamp(end).normalize(),
         tuple(sorted(member_sites["site_code"].astype(str))),
     )
-    key += (_lake_state("air_hourly", getattr(eng, "root", None) or root),)
+    if getattr(eng, "uses_lake", True):  # a frame engine reads no lake files
+        key += (_lake_state("air_hourly", getattr(eng, "root", None) or root),)
     cached = _SITE_DAY_CACHE.get(eng)
     if cached is not None and cached[0] == key:  # one scan per engine, period and sites
         site, city = cached[1], cached[2]
@@ -182,9 +194,60 @@ def daily(
         zones["city_code"] = None
         zones["city_name"] = zones["key"]
         frame = pd.concat([frame, zones], ignore_index=True)
-    frame["invalid"] = _day_reasons(frame, site_level)
+    reasons = _day_reasons(frame, site_level)
+    frame["invalid"], frame["invalid_zh"] = reasons["en"], reasons["zh"]
     note("daily AQI")
     return hj663.daily_aqi(frame, edition, copy=False)
+
+
+def period_reasons(
+    valid: pd.DataFrame, pollutants: Iterable[str] = hj663.POLLUTANTS
+) -> dict[str, pd.Series]:
+    """Why a unit's period statistics are missing, as one flat sentence in zh and en.
+
+    ``valid`` holds :func:`meili.standards.air.hj663.period_validity`'s columns for
+    ``pollutants``; pollutants with the same reason are named together, words from the
+    catalogue (``reasons``). Built once per distinct combination of reasons (units share
+    them), ``""`` where all are valid.
+    """
+    pols = tuple(pollutants)
+    if valid.empty:
+        return {lang: pd.Series([], index=valid.index, dtype=object) for lang in LANGS}
+    cols = [f"reason_{p}" for p in pols]
+    codes, _ = pd.factorize(pd.Series(valid[cols].astype(str).agg("|".join, axis=1)))
+    sample = valid.iloc[pd.Series(range(len(valid))).groupby(codes).first().to_numpy()]
+    out: dict[str, pd.Series] = {}
+    for lang in LANGS:
+        texts = np.array(
+            [_period_sentence(row, pols, lang) for _, row in sample.iterrows()], object
+        )
+        out[lang] = pd.Series(texts[codes], index=valid.index, dtype=object)
+    return out
+
+
+def _period_sentence(row: pd.Series, pollutants: tuple[str, ...], lang: Lang) -> str:
+    """The flat sentence of one combination of per-pollutant validity facts."""
+    groups: dict[str, list[str]] = {}
+    for p in pollutants:
+        if row[f"valid_{p}"]:
+            continue
+        if row[f"days_{p}"] == 0:
+            why = i18n.text("reasons", "period_no_days", lang)
+        else:
+            parts = []
+            if row[f"few_{p}"]:
+                parts.append(i18n.text("reasons", "period_year_days", lang, min=MIN_DAYS_YEAR))
+            if row[f"months_{p}"]:
+                parts.append(
+                    i18n.text("reasons", "period_short_months", lang, months=row[f"months_{p}"])
+                )
+            why = i18n.text("reasons", "also", lang).join(parts)
+        groups.setdefault(why, []).append(p)
+    sep = i18n.text("reasons", "list", lang)
+    return i18n.text("reasons", "and", lang).join(
+        i18n.text("reasons", "period_pollutants", lang, pollutants=sep.join(ps), why=why)
+        for why, ps in groups.items()
+    )
 
 
 def _lake_state(dataset: str, root: Path | None) -> tuple[tuple[str, int, int], ...]:
@@ -212,13 +275,14 @@ def _take(values: pd.Series, pos: np.ndarray) -> np.ndarray:
 _SITE_DAY_CACHE: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
 
 
-def _day_reasons(frame: pd.DataFrame, site_level: bool) -> pd.Series:
-    """Why a day's statistic is missing (GB 3095 Table 4; HJ 663 §6.1.2), ';'-joined.
+def _day_reasons(frame: pd.DataFrame, site_level: bool) -> dict[str, pd.Series]:
+    """Why a day's statistic is missing (GB 3095 Table 4; HJ 663 §6.1.2), one flat sentence.
 
-    Each statistic's reason depends on one small count (hours, windows), so the text is
-    built once per distinct combination of counts and taken for every row.
+    In zh and en (``{"zh": …, "en": …}``), words from the catalogue (``reasons``). Each
+    statistic's reason depends on one small count (hours, windows), so the text is built
+    once per distinct combination of counts and taken for every row.
     """
-    pieces: list[tuple[np.ndarray, Callable[[int], str]]] = []
+    pieces: list[tuple[np.ndarray, Callable[[int, Lang], str]]] = []
     for p in DAILY_POLS:
         missing = frame[p].isna().to_numpy()
         if site_level:
@@ -229,15 +293,22 @@ def _day_reasons(frame: pd.DataFrame, site_level: bool) -> pd.Series:
     w = _counts(frame["o3_8h_windows"])
     pieces.append((np.where(frame["o3_8h"].isna().to_numpy(), w + 1, 0), _windows_text))
     combos, inverse = _distinct_rows([st for st, _ in pieces])
-    words = [  # per piece, the text of each state it takes (built once)
-        {st: text(st - 1) for st in set(combos[:, j].tolist()) if st}
-        for j, (_, text) in enumerate(pieces)
-    ]
-    texts = np.array(
-        ["; ".join(words[j][st] for j, st in enumerate(row) if st) for row in combos.tolist()],
-        dtype=object,
-    )
-    return pd.Series(texts[inverse], index=frame.index, dtype=object)
+    out = {}
+    for lang in LANGS:
+        words = [  # per piece, the text of each state it takes (built once)
+            {st: text(st - 1, lang) for st in set(combos[:, j].tolist()) if st}
+            for j, (_, text) in enumerate(pieces)
+        ]
+        joiner = i18n.text("reasons", "and", lang)
+        texts = np.array(
+            [
+                joiner.join(words[j][st] for j, st in enumerate(row) if st)
+                for row in combos.tolist()
+            ],
+            dtype=object,
+        )
+        out[lang] = pd.Series(texts[inverse], index=frame.index, dtype=object)
+    return out
 
 
 def _counts(column: pd.Series) -> np.ndarray:
@@ -263,16 +334,20 @@ def _distinct_rows(states: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return combos, inverse
 
 
-def _hours_text(p: str) -> Callable[[int], str]:
-    return lambda n: f"{p}: {n} hourly values < {MIN_HOURS_DAILY}"
+def _hours_text(p: str) -> Callable[[int, Lang], str]:
+    return lambda n, lang: i18n.text(
+        "reasons", "day_hours", lang, pollutant=p, n=n, min=MIN_HOURS_DAILY
+    )
 
 
-def _no_site_text(p: str) -> Callable[[int], str]:
-    return lambda _n: f"{p}: no site with ≥ {MIN_HOURS_DAILY} hourly values"
+def _no_site_text(p: str) -> Callable[[int, Lang], str]:
+    return lambda _n, lang: i18n.text(
+        "reasons", "day_no_site", lang, pollutant=p, min=MIN_HOURS_DAILY
+    )
 
 
-def _windows_text(n: int) -> str:
-    return f"o3_8h: {n} valid 8-h windows < {MIN_WINDOWS_MDA8}"
+def _windows_text(n: int, lang: Lang) -> str:
+    return i18n.text("reasons", "day_windows", lang, n=n, min=MIN_WINDOWS_MDA8)
 
 
 def _evaluation_sites(member_sites: pd.DataFrame) -> dict[str, str]:
@@ -313,11 +388,13 @@ def period(
 ) -> pd.DataFrame:
     """HJ 663 period assessment per city (and zone) with composite index and rank.
 
-    Statistics per HJ 663 §3, validity per GB 3095 Table 4 (invalid statistics keep their
-    value NaN and a ``reason_<pollutant>``), compliance vs GB 3095 Grade II of the limit
-    set in force at the period end (or ``limit_set``), composite index per
-    《城市环境空气质量排名技术规定》 with S_i of ``index_limit_set`` and rank ascending
-    (ties equal) among the selected cities.
+    Statistics per HJ 663 [@hj663:statistics], validity per GB 3095 Table 4
+    [@gb3095-2026:t4] (invalid statistics keep their value NaN and a ``reason_<pollutant>``),
+    compliance vs GB 3095 Grade II of the limit set in force on the period's first day (or
+    ``limit_set``) [@meili:period-limit-set]; ``limit_set_note`` says when the period's
+    days fall under more than one set. Composite index per 《城市环境空气质量排名技术规定》
+    [@ranking-2018:index] with S_i of ``index_limit_set`` and rank ascending (ties equal)
+    among the selected cities [@ranking-2018:rank].
 
     ``allow_incomplete`` keeps the statistics of periods that fail the GB 3095 Table 4
     minimums instead of leaving them empty; they stay flagged (``complete`` False, the
@@ -331,12 +408,14 @@ def period(
     if days is None:
         days = daily(start, end, sel, engine=eng, root=root, edition=edition, progress=progress)
     note("period statistics")
-    cols = ["key", "day", *DAILY_POLS, "o3_8h", "aqi", "aqi_complete"]
+    cols = ["key", "day", *DAILY_POLS, "o3_8h", "aqi", "aqi_valid", "aqi_above_table"]
     eng.register("daily", days[cols].astype({"key": str}))
     stats = eng.fetch(period_sql("daily")).set_index("key")
     months = eng.fetch(month_counts_sql("daily"))
     valid = hj663.period_validity(months, start, end)
     stats = stats.join(valid)
+    reasons = period_reasons(valid)
+    stats["reason_zh"], stats["reason_en"] = reasons["zh"], reasons["en"]
     stats["complete"] = stats[[f"valid_{p}" for p in hj663.POLLUTANTS]].all(axis=1)
     for pol in hj663.POLLUTANTS:  # invalid → reported, never averaged
         if allow_incomplete:
@@ -349,7 +428,7 @@ def period(
             cols_p.append("o3_8h_mean")
         for c in cols_p:
             stats[c] = stats[c].astype(float).where(stats[f"valid_{pol}"])
-    ls = hj663.limit_set_for(end, limit_set)
+    ls = hj663.limit_set_for(start, limit_set)
     stats = hj663.compliance(stats, ls)
     stats["good_ratio"] = hj663.good_ratio(stats["good_days"], stats["valid_days"])
     stats = stats.join(composite_index(stats, index_limit_set))
@@ -361,6 +440,9 @@ def period(
     if group_for_rank and (~is_zone).any():
         stats.loc[~is_zone, "rank"] = rank_cities(stats.loc[~is_zone, "composite_index"])
     stats["limit_set"] = ls
+    spans = limit_set is None and hj663.spans_limit_sets(start, end)
+    stats["limit_set_note"] = i18n.text("reasons", "period_limit_sets", "en") if spans else ""
+    stats["limit_set_note_zh"] = i18n.text("reasons", "period_limit_sets") if spans else ""
     stats["edition"] = _editions_per_key(days).reindex(stats.index)
     stats["from"] = start.date().isoformat()
     stats["to"] = end.date().isoformat()
@@ -441,7 +523,8 @@ RECORD_COLUMNS = [
 def records(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> list[dict[str, Any]]:
     """Plain records (NaN → None) plus invalid reasons, statistics rounded as reported.
 
-    HJ 663 reporting (standards.md §3, GB/T 8170 half-even): SO2, NO2, PM10, PM2.5 and O3
+    HJ 663 reporting [@hj663:rounding] (GB/T 8170 half-even [@gbt8170:rounding]; unconfirmed:
+    the HJ 663 texts were not read): SO2, NO2, PM10, PM2.5 and O3
     statistics to whole µg/m³, CO to 0.1 mg/m³; ratios and change rates to 0.01 %; the
     composite index to 3 decimals (computed from unrounded concentrations, §4).
     """
@@ -458,7 +541,7 @@ def records(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> list[d
             out[c] = out[c].astype(float).round(2)
         elif out[c].dtype.kind == "f" and c not in ("aqi", "level"):
             out[c] = out[c].round(0).astype("Int64")  # whole µg/m³, shown as integers
-    reasons = [c for c in out.columns if c.startswith("reason_")]
+    reasons = [f"reason_{p}" for p in hj663.POLLUTANTS if f"reason_{p}" in out.columns]
     recs = []
     for row, rec in zip(
         out[reasons].to_dict("records") if reasons else [{}] * len(out),

@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from meili import i18n
 from meili.framework import units
 
 Op = Literal[">=", ">", "<=", "<", "="]
@@ -145,14 +146,12 @@ class Verdict:
 
 
 def _verdict(status: Status, ctx: EvalContext, zh: str, en: str, **kw: object) -> Verdict:
-    word_zh = {Status.met: "达标", Status.not_met: "未达标", Status.not_evaluable: "无法评价"}
-    word_en = {Status.met: "met", Status.not_met: "not met", Status.not_evaluable: "not evaluable"}
     pre_zh = f"{ctx.label_zh} " if ctx.label_zh else ""
     pre_en = f"{ctx.label_en} " if ctx.label_en else ""
     return Verdict(
         status,
-        f"{pre_zh}{zh}，{word_zh[status]}",
-        f"{pre_en}{en}: {word_en[status]}",
+        f"{pre_zh}{zh}，{i18n.text('verdicts', status.value, 'zh')}",
+        f"{pre_en}{en}: {i18n.text('verdicts', status.value, 'en')}",
         detail_zh=zh,
         detail_en=en,
         **kw,  # type: ignore[arg-type]
@@ -507,8 +506,20 @@ def _unlabelled(ctx: EvalContext) -> EvalContext:
 
 
 def _joined(status: Status, ctx: EvalContext, parts: list[Verdict]) -> Verdict:
-    zh = "；".join(f"[{p.reason_zh}]" for p in parts)
-    en = "; ".join(f"[{p.reason_en}]" for p in parts)
+    """One flat sentence for a verdict of several parts (no nested brackets).
+
+    Each part gives its detail once; a part whose status differs from the whole's keeps its
+    own word (e.g. "…，未达标；…，达标"); the whole's word ends the sentence (``_verdict``).
+    """
+    texts: dict[str, list[str]] = {"zh": [], "en": []}
+    for p in parts:
+        for lang, detail, glue in (("zh", p.detail_zh, "，"), ("en", p.detail_en, ": ")):
+            word = i18n.text("verdicts", p.status.value, lang)
+            piece = detail if p.status is status else f"{detail}{glue}{word}"
+            if piece not in texts[lang]:
+                texts[lang].append(piece)
+    zh = i18n.text("reasons", "and", "zh").join(texts["zh"])
+    en = i18n.text("reasons", "and", "en").join(texts["en"])
     return _verdict(status, ctx, zh, en, veto=_combine(parts), parts=tuple(parts))
 
 

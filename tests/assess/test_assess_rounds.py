@@ -219,8 +219,9 @@ def test_live_zone_and_national_group_commands(assessed: dict, capsys) -> None:
     code, out, err = run(args, capsys)
     assert code == 0, err
     recs = json.loads(out)["records"]
-    ranked = [(r["unit"], r["rank"], r["n"]) for r in recs if r["rank"] is not None]
+    ranked = [(r["code"], r["rank"], r["n"]) for r in recs if r["rank"] is not None]
     assert ranked == [("110000", 1, 3), ("310000", 2, 3), ("120000", 3, 3)]
     assert len(recs) == 31 and recs[0]["name"] == "北京市"
+    assert "unit" not in recs[0]  # issue 11 item 6: the division code is named ``code``
     code, _, err = run(["assess", "zone", "P-330000"], capsys)
     assert "--round NAME or --year Y" in one_line_error(code, err)

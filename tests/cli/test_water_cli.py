@@ -201,11 +201,19 @@ def test_rank_cwqi_with_tie_and_change(home: Path, tmp_path: Path, capsys) -> No
     register(tmp_path, [("P1", "S1", "C1"), ("P2", "S2", "C2"), ("P3", "S3", "C3")])
     ingest("water-samples", write(tmp_path / "rank.csv", RANK))
     args = ["water", "rank", "--from", "2024-04-01", "--to", "2024-04-30", "-f", "json"]
+    # issue 12 item 6: the full CWQI needs all 21 items; these five rank no one
+    code, out, err = run(args, capsys)
+    assert code == 0, err
+    full = json.loads(out)["records"]
+    assert all(x["rank"] is None and x["complete"] is False for x in full)
+    assert full[0]["variant"] == "full" and "cu" in full[0]["missing_items"].split(";")
+    args += ["--variant", "automatic"]
     code, out, err = run(
         [*args, "--compare-from", "2024-03-01", "--compare-to", "2024-03-31"], capsys
     )
     assert code == 0, err
     r = {x["province"]: x for x in json.loads(out)["records"]}
+    assert {x["complete"] for x in r.values()} == {True}
     # CWQI = pH |7−7|/1 = 0 + DO 5/5 = 1 + CODMn 3/6 = 0.5 + NH3-N 0.5/1 + TP 0.1/0.2 = 2.5
     assert r["P1"]["cwqi"] == pytest.approx(2.5) and r["P2"]["cwqi"] == pytest.approx(2.5)
     assert r["P1"]["rank"] == r["P2"]["rank"] == 1  # tie shares the best rank

@@ -22,6 +22,10 @@ def _reference(daily: pd.DataFrame, edition: str | None) -> pd.DataFrame:
     out["primary"] = res["primary"].to_numpy()
     out["level"] = res["level"].to_numpy(dtype=np.float64, na_value=np.nan)
     out["aqi_complete"] = res["complete"].to_numpy(dtype=bool)
+    out["aqi_above_table"] = res["above_table"].to_numpy(dtype=bool)
+    out["aqi_valid"] = res["AQI"].notna().to_numpy() & (
+        out["aqi_complete"].to_numpy() | (res["edition"] == "2026").to_numpy()
+    )
     out["edition"] = res["edition"].to_numpy()
     return out
 

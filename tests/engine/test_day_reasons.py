@@ -39,4 +39,9 @@ def test_reasons_equal_row_wise(n: int, site_level: bool) -> None:
         frame[f"n_{p}"] = rng.integers(0, 24, n).astype(float)
         frame.loc[frame.index[rng.random(n) < 0.1], f"n_{p}"] = np.nan
     frame["o3_8h_windows"] = rng.integers(0, 17, n)
-    pd.testing.assert_series_equal(_day_reasons(frame, site_level), _row_wise(frame, site_level))
+    got = _day_reasons(frame, site_level)
+    pd.testing.assert_series_equal(got["en"], _row_wise(frame, site_level))
+    # the zh sentence has the same parts, in the same order, joined by "；"
+    zh = got["zh"][got["en"] != ""]
+    assert (zh.str.count("；") == got["en"][got["en"] != ""].str.count("; ")).all()
+    assert not zh.str.contains(r"\[|\]").any()  # one flat sentence, nothing nested

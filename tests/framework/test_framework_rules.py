@@ -228,3 +228,32 @@ def test_trend_on_strictly_monotone_series(start: float, steps: list[float]) -> 
         assert evaluate(improving, EvalContext(series=series, direction="up")).met
         assert evaluate(non_worse, EvalContext(series=series, direction="up")).met
         assert not evaluate(improving, EvalContext(series=series, direction="down")).met
+
+
+def test_composite_reasons_are_one_flat_sentence() -> None:
+    # issue 11 item 6: reasons used to nest as "[…；[[缺少数值，无法评价]；…]，无法评价]，无法评价"
+    nested = rule(
+        {
+            "kind": "all",
+            "rules": [
+                {"kind": "higher_task"},
+                {"kind": "any", "rules": [GE90, {"kind": "trend", "require": "improving"}]},
+            ],
+        }
+    )
+    ctx = EvalContext(unit="%", label_zh="优良天数比例", label_en="good days", direction="up")
+    v = evaluate(nested, ctx)
+    assert v.status is Status.not_evaluable
+    assert v.reason_zh == "优良天数比例 缺少上级任务完成情况；缺少数值；缺少时间序列，无法评价"
+    assert v.reason_en == (
+        "good days higher-level task status unknown; no value; no series: not evaluable"
+    )
+    assert not any(c in v.reason_zh + v.reason_en for c in "[]")
+    # a part whose status differs from the whole keeps its own word, still flat
+    ctx = EvalContext(
+        value=92, unit="%", year=2024, series={2023: 93}, direction="up", higher_task_completed=True
+    )
+    v = evaluate(nested, ctx)
+    assert v.status is Status.met
+    assert v.reason_zh.endswith("，达标") and "未持续改善，未达标" in v.reason_zh
+    assert "[" not in v.reason_zh

@@ -1,6 +1,6 @@
 """City comparison groups and city-name → GB/T 2260 code mapping for the air ranking.
 
-《城市环境空气质量排名技术规定》 (standards.md §4) ranks cities within a comparison group:
+《城市环境空气质量排名技术规定》 [@ranking-2018:city-list] ranks cities within a comparison group:
 the 168 key cities (from 2019), the 337 地级及以上城市 (2019; 339 from 2021), a region group
 or any list. Bundled lists: ``data/key168.csv`` and ``data/cities337.csv`` (see
 ``data/README.md`` for sources and attribution).
@@ -18,7 +18,10 @@ _SUFFIXES = ("特别行政区", "自治州", "地区", "市", "盟", "州", "省
 
 
 def short_name(name: str) -> str:
-    """Name without its administrative suffix (石家庄市 → 石家庄); GB/T 2260 naming."""
+    """Name without its administrative suffix (石家庄市 → 石家庄); GB/T 2260 naming.
+
+    [@gbt2260:codes]
+    """
     text = str(name).strip()
     for suffix in _SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix) + 1:
@@ -71,6 +74,7 @@ def group_members(group: str) -> set[str] | None:
     《城市环境空气质量排名技术规定》: 168 key cities, 337 (2019 list; ``339`` is accepted as
     an alias until the two 2021 units are confirmed), ``2+26``, a region group of the 168
     (e.g. ``长三角地区``, ``汾渭平原``) or a province (``河北``/``河北省``: its 337-list cities).
+    [@ranking-2018:city-list]
     """
     g = group.strip()
     if g in ("all", ""):
@@ -108,6 +112,7 @@ def city_codes(sites: pd.DataFrame) -> pd.DataFrame:
     when the city *is* the prefecture-level unit), ``parent_code`` (the prefecture it lies
     in, also for county-level cities such as 寿光 that report separately), ``city_name``
     (official name when mapped) and ``province``.
+    [@gbt2260:codes] [@ranking-2018:city-list]
     """
     ref = cities337()
     cols = [c for c in ("city", "province", "prefecture") if c in sites]

@@ -1,8 +1,8 @@
 """Choice of the standard edition by the date of the data.
 
-HJ 633-2026 and GB 3095-2026 are in force from 2026-03-01 (standards.md §0); data dated
-before that day use HJ 633-2012 / GB 3095-2012. GB 3095-2026 §4.4: transition-stage limits
-2026-03-01 … 2030-12-31, the final Table 1 limits from 2031-01-01.
+HJ 633-2026 and GB 3095-2026 are in force from 2026-03-01 [@gb3095-2026:foreword]; data dated
+before that day use HJ 633-2012 / GB 3095-2012. GB 3095-2026 §4.4 [@gb3095-2026:4.4]:
+transition-stage limits 2026-03-01 … 2030-12-31, the final Table 1 limits from 2031-01-01.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ def edition_for(dates: object) -> np.ndarray:
 
     ``dates`` is the calendar day the data belong to (for hour-ending stamps, 00:00 belongs
     to the previous day: pass ``stamp - 1 h``). Missing dates raise ``ValueError``.
+    [@gb3095-2026:foreword] [@hj633-2026:cover]
     """
     days = _days(dates)
     if days.isna().any():
@@ -48,6 +49,7 @@ def gb3095_stage_for(dates: object) -> np.ndarray:
     """GB 3095 limit set per date: ``"2012"``, ``"2026-transition"`` or ``"2026-final"``.
 
     GB 3095-2026 §4.4: transition stage to 2030-12-31, final limits from 2031-01-01.
+    [@gb3095-2026:4.4]
     """
     days = _days(dates)
     if days.isna().any():

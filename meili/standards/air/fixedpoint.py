@@ -3,7 +3,9 @@
 Concentrations are held as integers of 1e-9 unit (nano-µg/m³, nano-mg/m³ for CO): a float
 such as ``4.9`` becomes exactly ``4_900_000_000``, so the IAQI quotient of HJ 633-2012 §6.2 /
 HJ 633-2026 §4.2.6 is a ratio of integers and its ceiling is exact (no ``math.ceil`` of a
-float, cf. standards.md §10.2 H4). Inputs with more than 9 decimals are first rounded to 9.
+float, the ceiling error found in aqi_hub 0.3.3). Inputs with more than 9 decimals are first
+rounded to 9. [@hj633-2012:6.2] [@hj633-2026:4.2.6] [@hj633-2026:4.2.2] [@gbt8170:rounding]
+(GB/T 8170 round-half-even is stated from memory: unconfirmed; its text would confirm it.)
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ def round_half_even(fixed: IntArray, step: float | IntArray) -> IntArray:
 
     Exact on the decimal value: a tie is only an exact half of ``step``. Used for the input
     rounding of HJ 633-2026 §4.2.2 (integers; CO to 0.1 mg/m³).
+    [@gbt8170:rounding] [@hj633-2026:4.2.2] (GB/T 8170 stated from memory: unconfirmed)
     """
     unit = np.rint(np.asarray(step, dtype=np.float64) * SCALE).astype(np.int64)
     q, r = np.divmod(fixed, unit)

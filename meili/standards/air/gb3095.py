@@ -1,8 +1,11 @@
 """GB 3095 concentration limits (Grade I / II) as data, keyed by limit set.
 
-Limit sets: ``"2012"`` = GB 3095-2012 Tables 1–2 (standards.md §2.1, [V2]/[V1]);
+Limit sets: ``"2012"`` = GB 3095-2012 Tables 1–2 [@gb3095-2012:t1] [@gb3095-2012:t2] (the
+2012 text was not read: Table 1 from two sources, Table 2 from one, unconfirmed);
 ``"2026-transition"`` and ``"2026-final"`` = GB 3095-2026 Table 1 (transition stage to
-2030-12-31, final from 2031-01-01, §4.4) and Table 2 with its notes a/b (read in the PDF).
+2030-12-31, final from 2031-01-01, §4.4) and Table 2 with its notes a/b, read in the PDF
+[@gb3095-2026:t1] [@gb3095-2026:t2] [@gb3095-2026:4.4]; grades by zone class
+[@gb3095-2026:4.2].
 Units µg/m³, CO mg/m³. Averaging: annual, quarterly, daily (24 h), mda8, 1h.
 """
 
@@ -90,6 +93,8 @@ def limit(
     date: object = None,
 ) -> float:
     """Concentration limit; GB 3095-2012 Tables 1–2, GB 3095-2026 Tables 1–2 and §4.4.
+
+    [@gb3095-2012:t1] [@gb3095-2026:t1] [@gb3095-2026:t2] [@gb3095-2026:4.4].
 
     Give ``limit_set`` or a ``date`` (2012 before 2026-03-01, 2026 transition to 2030-12-31,
     final from 2031-01-01). ``grade`` 1 (Class 1 zones) or 2 (Class 2 zones), §4.2.

@@ -3,6 +3,7 @@
 Sources: HJ 633-2012 Table 1, Table 2, §5.1.2–§5.1.3; HJ 633-2026 Table 1, Table 3,
 §4.2.2–§4.2.3. Units: µg/m³, CO in mg/m³. Only the IAQI = 100 breakpoints of PM10
 (150 → 120) and PM2.5 (75 → 60) differ between the editions.
+[@hj633-2012:t1] [@hj633-2012:t2] [@hj633-2026:t1] [@hj633-2026:t3]
 """
 
 from __future__ import annotations
@@ -79,22 +80,23 @@ ROUNDING_STEP_2026: Final = MappingProxyType(
     {item: 1.0 for item in ITEMS} | {"CO_24H": 0.1, "CO_1H": 0.1}
 )
 
-#: Indicator sets. Daily: 2012 §5.1.2 (7 incl. O3 daily max 1 h), 2026 §4.2.2 (6).
-#: Hourly (real-time): 2012 §5.1.3 lists 9 reported indicators, of which IAQI columns exist
-#: for these 7 (PM from the 24-h sliding means); 2026 §4.2.3–§4.2.4 (6 one-hour means).
-INDICATORS: Final = MappingProxyType(
+#: Named indicator sets (HJ 633 items whose IAQI the AQI is the maximum of).
+#:
+#: * ``daily-2012``: HJ 633-2012 §5.1.2 [@hj633-2012:5.1.2], 7 indicators incl. the O3 daily
+#:   max 1 h;
+#: * ``daily-2026``: HJ 633-2026 §4.2.2 [@hj633-2026:4.2.2], 6 indicators;
+#: * ``hourly-1h``: the six 1-hour means, PM on the daily columns: HJ 633-2026 §4.2.3–§4.2.4
+#:   [@hj633-2026:4.2.4]; for 2012-edition data the CNEMC real-time release, which it
+#:   reproduces on every site-hour of the bundled 2019 days [@cnemc:realtime-aqi-2019];
+#: * ``hourly-2012-sliding``: HJ 633-2012 §5.1.3 read literally [@hj633-2012:5.1.3], the
+#:   reported indicators that have an IAQI column: 1-h SO2 NO2 CO O3, the O3 8-h moving mean
+#:   and the PM 24-h sliding means (given as PM10_24H / PM25_24H).
+INDICATOR_SETS: Final = MappingProxyType(
     {
-        ("2012", "daily"): (
-            "SO2_24H",
-            "NO2_24H",
-            "PM10_24H",
-            "PM25_24H",
-            "CO_24H",
-            "O3_1H",
-            "O3_8H",
-        ),
-        ("2026", "daily"): ("SO2_24H", "NO2_24H", "PM10_24H", "PM25_24H", "CO_24H", "O3_8H"),
-        ("2012", "hourly"): (
+        "daily-2012": ("SO2_24H", "NO2_24H", "PM10_24H", "PM25_24H", "CO_24H", "O3_1H", "O3_8H"),
+        "daily-2026": ("SO2_24H", "NO2_24H", "PM10_24H", "PM25_24H", "CO_24H", "O3_8H"),
+        "hourly-1h": ("SO2_1H", "NO2_1H", "PM10_1H", "PM25_1H", "CO_1H", "O3_1H"),
+        "hourly-2012-sliding": (
             "SO2_1H",
             "NO2_1H",
             "PM10_24H",
@@ -103,14 +105,41 @@ INDICATORS: Final = MappingProxyType(
             "O3_1H",
             "O3_8H",
         ),
-        ("2026", "hourly"): ("SO2_1H", "NO2_1H", "PM10_1H", "PM25_1H", "CO_1H", "O3_1H"),
     }
 )
+
+#: Default set per (edition, kind): the daily sets of each edition; for the real-time
+#: (hourly) AQI the six 1-hour means in both editions (see ``hourly-1h`` above).
+DEFAULT_SET: Final = MappingProxyType(
+    {
+        ("2012", "daily"): "daily-2012",
+        ("2026", "daily"): "daily-2026",
+        ("2012", "hourly"): "hourly-1h",
+        ("2026", "hourly"): "hourly-1h",
+    }
+)
+
+INDICATORS: Final = MappingProxyType(
+    {key: INDICATOR_SETS[name] for key, name in DEFAULT_SET.items()}
+)
+"""``INDICATORS[(edition, kind)]``: the default indicator set's items."""
+
+
+def indicator_set(name: str) -> tuple[str, ...]:
+    """The items of a named indicator set (:data:`INDICATOR_SETS`); ``ValueError`` if unknown."""
+    try:
+        return INDICATOR_SETS[name]
+    except KeyError:
+        known = ", ".join(INDICATOR_SETS)
+        raise ValueError(f"unknown indicator set {name!r}; use one of {known}") from None
 
 
 @dataclass(frozen=True)
 class Level:
-    """One AQI level: HJ 633-2012 Table 2 + Annex A; HJ 633-2026 Table 1 + Annex A."""
+    """One AQI level: HJ 633-2012 Table 2 + Annex A; HJ 633-2026 Table 1 + Annex A.
+
+    [@hj633-2012:t2] [@hj633-2026:t1]
+    """
 
     level: int
     upper: int | None  # highest AQI of the level; None = open (> 300)

@@ -1,14 +1,17 @@
 """HJ 663 ambient air-quality assessment: statistics, validity, compliance, good days.
 
-HJ 663-2013 (data before 2026-03-01) and HJ 663-2026 (from 2026-03-01); their full texts
-were not checked (standards.md §3, §11): the rules below follow standards.md §2.3 and §3.
-City value (§3 "City value"): mean over the city's evaluation sites (对照点 excluded); the
-city AQI comes from the city-mean concentrations. Period statistics (§3 "Annual
-statistics"): SO2/NO2 mean + 24h P98, PM10/PM2.5 mean + 24h P95, CO 24h P95, O3 MDA8 P90,
-percentiles with k = 1 + (n − 1)p (:mod:`.percentile`). Compliance against GB 3095 Grade II
-of the limit set in force (2012, 2026 transition, 2026 final); exceedance multiple
-(C − S)/S. The period computations themselves run on an engine
-(:mod:`meili.engine.air_period`); this module holds the pure rules applied to their output.
+HJ 663-2013 (data before 2026-03-01) and HJ 663-2026 (from 2026-03-01). Neither text was
+read (not available to Meili's authors), so every rule here is unconfirmed; they come from
+secondary sources and are marked so in the citation file: city value [@hj663:city-value] (mean over
+the city's evaluation sites, 对照点 excluded; the city AQI from the city-mean
+concentrations); period statistics [@hj663:statistics] (SO2/NO2 mean + 24h P98, PM10/PM2.5
+mean + 24h P95, CO 24h P95, O3 MDA8 P90) with percentiles k = 1 + (n − 1)p
+[@hj663:percentile] (:mod:`.percentile`); compliance against GB 3095 Grade II of the limit
+set in force [@hj663:compliance] [@gb3095-2026:4.4]; good-day ratio [@hj663:good-day-ratio].
+What would confirm them: the HJ 663-2013 and HJ 663-2026 texts. HJ 663-2026's new rules
+(exceptional events, 3-year sliding assessment) are not implemented [@hj663-2026:changes].
+The period computations themselves run on an engine (:mod:`meili.engine.air_period`); this
+module holds the pure rules applied to their output.
 """
 
 from __future__ import annotations
@@ -19,10 +22,15 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from meili.standards.air.editions import EDITION_2026_FROM, edition_for, normalise_edition
+from meili.standards.air.editions import (
+    EDITION_2026_FROM,
+    edition_for,
+    gb3095_stage_for,
+    normalise_edition,
+)
 from meili.standards.air.gb3095 import limit
 from meili.standards.air.hj633_tables import INDICATORS, POLLUTANT
-from meili.standards.air.index import _FALLBACK_2012, _UPPERS
+from meili.standards.air.index import _FALLBACK_2012, _UPPERS, PUBLISH_INCOMPLETE_ABOVE
 from meili.standards.air.subindex import SPECIAL_LIMIT, iaqi_flagged
 from meili.standards.air.validity import MIN_DAYS_FEBRUARY, MIN_DAYS_MONTH, MIN_DAYS_YEAR
 
@@ -49,6 +57,8 @@ PERCENTILES: Final = {
 ANNUAL: Final = {"so2": "SO2", "no2": "NO2", "pm10": "PM10", "pm25": "PM2.5"}
 GOOD_AQI: Final = 100
 HEAVY_AQI: Final = 200
+#: 严重污染 (level 6): AQI > 300, HJ 633-2012 Table 2 / HJ 633-2026 Table 1.
+SERIOUS_AQI: Final = 300
 
 
 def _as_float(values: object) -> np.ndarray:
@@ -60,14 +70,16 @@ def _as_float(values: object) -> np.ndarray:
     return num.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def _daily_aqi_arrays(
-    conc: dict[str, np.ndarray], edition: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(AQI float, primary object, level float, complete bool) for one HJ 633 edition.
+DayAqi = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
-    Same rules as :func:`meili.standards.air.index.aqi` with ``kind="daily"`` and
-    ``above_table="missing"`` (HJ 633-2012 §4.3–§4.4, §5.1.2, Table 1 notes 2/3;
-    HJ 633-2026 §4.2.2–§4.3.1), on plain arrays: no per-row Python, no wide frames.
+
+def _daily_aqi_arrays(conc: dict[str, np.ndarray], edition: str) -> DayAqi:
+    """(AQI float, primary object, level float, complete bool, above-table bool), one edition.
+
+    Same rules as :func:`meili.standards.air.index.aqi` with ``kind="daily"`` and the default
+    ``above_table="cap"`` (HJ 633-2012 §4.3–§4.4, §5.1.2, Table 1 notes 2/3; HJ 633-2026
+    §4.2.2–§4.3.1, §5.3.1; a value above the 500 row gives AQI 500, flagged
+    [@meili:above-table]), on plain arrays: no per-row Python, no wide frames.
     """
     items = INDICATORS[(edition, "daily")]
     n = len(next(iter(conc.values())))
@@ -81,13 +93,16 @@ def _daily_aqi_arrays(
         table[j, missing] = np.nan
         if item in _FALLBACK_2012 and edition == "2012":
             alt = _FALLBACK_2012[item]  # HJ 633-2012 Table 1 notes 2/3: > 800 → other IAQI
-            alt_values, alt_missing, _ = iaqi_flagged(alt, conc.get(alt, nan), edition)
+            alt_values, alt_missing, alt_over = iaqi_flagged(alt, conc.get(alt, nan), edition)
             use = c > SPECIAL_LIMIT
             table[j, use] = np.where(alt_missing, np.nan, alt_values)[use]
+            over |= use & alt_over
         else:
             over |= undefined
     aqi_v = np.fmax.reduce(table, axis=0)  # max IAQI, missing ones skipped
-    aqi_v[over] = np.nan  # above the table: the maximum is undefined
+    complete = ~np.isnan(table).any(axis=0)
+    if edition == "2026":  # HJ 633-2026 §5.3.1: incomplete and ≤ 100 → NA
+        aqi_v[~complete & (aqi_v <= PUBLISH_INCOMPLETE_ABOVE)] = np.nan
     has = ~np.isnan(aqi_v)
     names: list[str] = []
     for item in items:
@@ -105,24 +120,22 @@ def _daily_aqi_arrays(
     primary = np.where(has & (aqi_v > 50), labels[code], None)
     ints = np.where(has, aqi_v, 0).astype(np.int64)
     level = np.where(has, np.searchsorted(_UPPERS, ints, side="left") + 1.0, np.nan)
-    complete = ~np.isnan(table).any(axis=0)
-    return aqi_v, primary, level, complete
+    return aqi_v, primary, level, complete, over & has
 
 
-def _daily_aqi_blocks(
-    conc: dict[str, np.ndarray], edition: str, block: int = 32768
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _daily_aqi_blocks(conc: dict[str, np.ndarray], edition: str, block: int = 32768) -> DayAqi:
     """:func:`_daily_aqi_arrays` ``block`` rows at a time (the intermediates stay in cache)."""
     n = len(next(iter(conc.values())))
     if n <= block:
         return _daily_aqi_arrays(conc, edition)
     aqi_v, level = np.empty(n), np.empty(n)
-    primary, complete = np.empty(n, dtype=object), np.empty(n, dtype=bool)
+    primary = np.empty(n, dtype=object)
+    complete, over = np.empty(n, dtype=bool), np.empty(n, dtype=bool)
     for lo in range(0, n, block):
         part = slice(lo, lo + block)
         got = _daily_aqi_arrays({k: v[part] for k, v in conc.items()}, edition)
-        aqi_v[part], primary[part], level[part], complete[part] = got
-    return aqi_v, primary, level, complete
+        aqi_v[part], primary[part], level[part], complete[part], over[part] = got
+    return aqi_v, primary, level, complete, over
 
 
 _EDITIONS = np.array(["2012", "2026"], dtype=object)
@@ -143,21 +156,32 @@ def _editions(day: pd.Series, edition: str | None) -> tuple[np.ndarray, np.ndarr
     return _EDITIONS[is_2026.astype(np.intp)], is_2026
 
 
+DAY_COLUMNS: Final = ("aqi", "primary", "level", "aqi_complete", "aqi_above_table", "aqi_valid")
+
+
 def daily_aqi(
     daily: pd.DataFrame, edition: str | None = None, *, copy: bool = True
 ) -> pd.DataFrame:
     """Daily AQI of site/city daily concentrations; HJ 633-2012 §5.1.2 / HJ 633-2026 §4.2.2.
 
-    ``daily`` has ``day`` and the columns of :data:`DAILY_ITEMS` (city-mean concentrations
-    for a city, HJ 663 §3). ``edition=None`` picks HJ 633-2012/2026 by the day. Adds
-    ``aqi`` (float, NaN missing), ``primary``, ``level``, ``aqi_complete``, ``edition``.
-    Vectorised over rows on the concentration arrays only; identical to
-    :func:`meili.standards.air.index.aqi` (``kind="daily"``), see tests/engine.
+    [@hj633-2012:5.1.2] [@hj633-2026:4.2.2] [@hj633-2026:5.3.1] [@meili:above-table]
+    [@meili:valid-day-2012]. ``daily`` has ``day`` and the columns of :data:`DAILY_ITEMS`
+    (city-mean concentrations for a city, [@hj663:city-value]). ``edition=None`` picks
+    HJ 633-2012/2026 by the day. Adds ``aqi`` (float, NaN missing; 500 above the table),
+    ``primary``, ``level``, ``aqi_complete`` (every indicator present), ``aqi_above_table``
+    (a concentration above the 500 row: AQI 500 by convention, level 6), ``aqi_valid``
+    (the day counts in the period's valid, good, heavy and serious days: 2012-edition days
+    when complete, Meili's rule where HJ 663-2013 was not read; 2026-edition days when the
+    AQI is published, i.e. complete or > 100 per HJ 633-2026 §5.3.1) and ``edition``.
+    The §5.3.2 exemption (a pollutant outside the monitoring programme) is not applied here:
+    the lake does not record monitoring programmes; :func:`meili.standards.air.index.aqi`
+    takes it as ``exempt``. Vectorised over rows on the concentration arrays only; identical
+    to :func:`meili.standards.air.index.aqi` (``kind="daily"``), see tests/engine.
     ``copy=False`` adds the columns to ``daily`` itself when it has a default index.
     """
     if len(daily) == 0 or not any(col in daily for col in DAILY_ITEMS):
         out = daily.copy()
-        for col in ("aqi", "primary", "level", "aqi_complete", "edition"):
+        for col in (*DAY_COLUMNS, "edition"):
             out[col] = pd.Series(dtype=object)
         return out
     plain = isinstance(daily.index, pd.RangeIndex) and daily.index.equals(pd.RangeIndex(len(daily)))
@@ -169,16 +193,20 @@ def daily_aqi(
     primary = np.full(n, None, dtype=object)
     level = np.full(n, np.nan)
     complete = np.zeros(n, dtype=bool)
+    over = np.zeros(n, dtype=bool)
     for ed, sel in (("2012", ~is_2026), ("2026", is_2026)):  # the two editions
         if not sel.any():
             continue
         part = {k: v[sel] for k, v in conc.items()} if not sel.all() else conc
-        a, p, lv, c = _daily_aqi_blocks(part, ed)
-        aqi_v[sel], primary[sel], level[sel], complete[sel] = a, p, lv, c
+        a, p, lv, c, o = _daily_aqi_blocks(part, ed)
+        aqi_v[sel], primary[sel], level[sel], complete[sel], over[sel] = a, p, lv, c, o
+    has = ~np.isnan(aqi_v)
     out["aqi"] = aqi_v
     out["primary"] = primary
     out["level"] = level
     out["aqi_complete"] = complete
+    out["aqi_above_table"] = over
+    out["aqi_valid"] = has & (complete | is_2026)
     out["edition"] = eds
     return out
 
@@ -186,7 +214,8 @@ def daily_aqi(
 def month_minimum(year: int, month: int, covered_days: int | None = None) -> int | None:
     """Minimum valid daily values in a calendar month; GB 3095-2012/2026 Table 4.
 
-    ≥ 27 per month, ≥ 25 in February (annual-mean rule, standards.md §2.3). A month only
+    [@gb3095-2012:t4] [@gb3095-2026:t4]: ≥ 27 per month, ≥ 25 in February (annual-mean
+    rule). A month only
     partly inside the period (``covered_days`` < days in month) has no minimum → ``None``.
     """
     days = calendar.monthrange(year, month)[1]
@@ -200,10 +229,14 @@ def period_validity(
 ) -> pd.DataFrame:
     """Validity of each unit's period statistic per pollutant; GB 3095 Table 4 (2012/2026).
 
+    [@gb3095-2012:t4] [@gb3095-2026:t4].
     ``month_counts``: one row per (``key``, ``year``, ``month``) with ``n_<pollutant>`` valid
     daily values. Every whole calendar month in the period needs ≥ 27 (February ≥ 25); a
-    whole calendar year also needs ≥ 324. Returns per key: ``valid_<pollutant>`` (bool) and
-    ``reason_<pollutant>`` (``""`` when valid).
+    whole calendar year also needs ≥ 324. Returns per key: ``valid_<pollutant>`` (bool),
+    ``reason_<pollutant>`` (English, ``""`` when valid) and the facts behind it, for
+    sentences in other words: ``days_<pollutant>`` (valid daily values), ``few_<pollutant>``
+    (a whole year below 324) and ``months_<pollutant>`` (months below their minimum,
+    ``YYYY-MM`` ','-joined).
     """
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     months = pd.period_range(start, end, freq="M")
@@ -238,30 +271,54 @@ def period_validity(
             ],
             dtype=object,
         )
-        reason = texts[which.reshape(-1)] if len(keys) else np.empty(0, dtype=object)
+        labels = np.array([",".join(month_labels[row]) for row in patterns], dtype=object)
+        picked = which.reshape(-1) if len(keys) else np.empty(0, dtype=np.intp)
+        reason = texts[picked] if len(keys) else np.empty(0, dtype=object)
         total = n.sum(axis=1)
+        few = (total < MIN_DAYS_YEAR) if whole_year else np.zeros(len(keys), dtype=bool)
         if whole_year:
             note = f"fewer than {MIN_DAYS_YEAR} daily values in the year"
-            few = total < MIN_DAYS_YEAR
             reason = np.where(few, np.where(reason == "", note, note + "; " + reason), reason)
         reason = np.where(total == 0, "no valid daily values", reason).astype(object)
         out[f"valid_{pol}"] = reason == ""
         out[f"reason_{pol}"] = reason
+        out[f"days_{pol}"] = total.astype(np.int64)
+        out[f"few_{pol}"] = few & (total > 0)
+        out[f"months_{pol}"] = np.where(total > 0, labels[picked] if len(keys) else "", "")
     return out
 
 
-def limit_set_for(end: pd.Timestamp, override: str | None = None) -> str:
-    """GB 3095 limit set for a period: by its last day (2012 / 2026-transition / 2026-final).
+def limit_set_for(first_day: object, override: str | None = None) -> str:
+    """GB 3095 limit set of a period: the set in force on its first day (``override`` wins).
 
-    GB 3095-2026 §4.4 (transition to 2030-12-31, final from 2031-01-01); ``override`` wins.
+    GB 3095-2026 applies from 2026-03-01, repeals GB 3095-2012 from that day
+    [@gb3095-2026:foreword] and sets transition limits to 2030-12-31 and the Table 1 limits
+    from 2031-01-01 [@gb3095-2026:4.4]; it has no clause for a period that began under the
+    earlier limits. Meili's rule [@meili:period-limit-set] (unconfirmed: HJ 663-2026, which
+    may decide it, was not read): a period is judged against the limits in force on its
+    first day, never retroactively against limits that came into force during it. So the
+    calendar year 2026 is judged against GB 3095-2012 and 2027 is the first year judged
+    against the transition limits; 2031 (the final stage starts on 1 January) is
+    unaffected. Days keep their own HJ 633 edition for the daily AQI. What would confirm
+    the rule: HJ 663-2026's text, or the limits the Ministry's 2026 annual bulletin applied.
     """
-    from meili.standards.air.editions import gb3095_stage_for
+    return override or str(gb3095_stage_for(pd.Timestamp(first_day))[0])
 
-    return override or str(gb3095_stage_for(pd.Timestamp(end))[0])
+
+def spans_limit_sets(start: object, end: object) -> bool:
+    """True when a period's days fall under more than one GB 3095 limit set.
+
+    [@gb3095-2026:4.4]
+    """
+    stages = gb3095_stage_for([pd.Timestamp(start), pd.Timestamp(end)])
+    return bool(stages[0] != stages[1])
 
 
 def compliance(stats: pd.DataFrame, limit_set: str, grade: int = 2) -> pd.DataFrame:
-    """GB 3095 compliance and exceedance multiples; HJ 663-2013 §6 (standards.md §3).
+    """GB 3095 compliance and exceedance multiples; HJ 663 compliance assessment.
+
+    [@hj663:compliance] (unconfirmed: the HJ 663 texts were not read) against the limits of
+    GB 3095 [@gb3095-2012:t1] [@gb3095-2026:t1]; rounding [@hj663:rounding] [@gbt8170:rounding].
 
     A pollutant complies when its mean (SO2, NO2, PM10, PM2.5, vs the annual limit) and its
     percentile (vs the 24h / MDA8 limit) are all ≤ the limit; the unit complies when all 6
@@ -305,9 +362,9 @@ def compliance(stats: pd.DataFrame, limit_set: str, grade: int = 2) -> pd.DataFr
 
 
 def good_ratio(good_days: pd.Series, valid_days: pd.Series) -> pd.Series:
-    """Good-day ratio 优良天数比例 = days with AQI ≤ 100 ÷ valid days × 100 %; HJ 663 §3.
+    """Good-day ratio 优良天数比例 = days with AQI ≤ 100 ÷ valid days × 100 %; HJ 663.
 
-    (standards.md §3 "Good-day ratio", [V2]). Zero valid days → NaN.
+    [@hj663:good-day-ratio]. Zero valid days → NaN.
     """
     valid = valid_days.astype(float)
     return (good_days.astype(float) / valid.where(valid > 0)) * 100.0

@@ -1,4 +1,11 @@
-"""HJ 633 AQI with primary/exceedance pollutants, level, category and colour (vectorised)."""
+"""HJ 633 AQI with primary/exceedance pollutants, level, category and colour (vectorised).
+
+AQI = max IAQI [@hj633-2012:4.4] [@hj633-2026:4.2.4]; levels [@hj633-2012:t2]
+[@hj633-2026:t1]; primary pollutant [@hj633-2012:3.3] [@hj633-2026:4.3.1]; exceedance
+pollutant (2012 only) [@hj633-2012:3.4] [@hj633-2026:foreword]; missing pollutants
+[@hj633-2012:t3-note] [@hj633-2026:5.3.1] [@hj633-2026:5.3.2]; above the table
+[@meili:above-table].
+"""
 
 from __future__ import annotations
 
@@ -9,10 +16,17 @@ import numpy as np
 import pandas as pd
 
 from meili.standards.air.editions import edition_for, normalise_edition
-from meili.standards.air.hj633_tables import INDICATORS, LEVELS, POLLUTANT
-from meili.standards.air.subindex import SPECIAL_LIMIT, AboveTable, iaqi_values
+from meili.standards.air.hj633_tables import DEFAULT_SET, ITEMS, LEVELS, POLLUTANT, indicator_set
+from meili.standards.air.subindex import (
+    SPECIAL_LIMIT,
+    AboveTable,
+    AboveTableError,
+    iaqi_flagged,
+)
 
 Kind = Literal["daily", "hourly"]
+#: HJ 633-2026 §5.3.1: an incomplete AQI is published only above this value.
+PUBLISH_INCOMPLETE_ABOVE = 100
 
 _UPPERS = np.array([lv.upper for lv in LEVELS[:-1]], dtype=np.int64)
 _ZH = np.array([lv.category_zh for lv in LEVELS], dtype=object)
@@ -25,6 +39,7 @@ _FALLBACK_2012 = {"SO2_1H": "SO2_24H", "O3_8H": "O3_1H"}
 def level_of(aqi_values: object) -> pd.DataFrame:
     """Level 1–6, category zh/en and colour; HJ 633-2012 Table 2, HJ 633-2026 Table 1, Annex A.
 
+    [@hj633-2012:t2] [@hj633-2026:t1].
     Bands ≤50, 51–100, 101–150, 151–200, 201–300, >300 (same in both editions). Missing AQI
     → missing level and categories.
     """
@@ -53,24 +68,28 @@ def _column(data: pd.DataFrame, item: str) -> np.ndarray:
 def _subindices(
     data: pd.DataFrame, items: Sequence[str], edition: str, above_table: AboveTable
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    """IAQI per item (float, NaN missing) and the rows with an above-table value."""
+    """IAQI per item (float, NaN missing; 500 above the table) and the rows above the table."""
+    if above_table not in ("missing", "cap", "raise"):
+        raise ValueError(f"above_table must be 'missing', 'cap' or 'raise': {above_table!r}")
     out: dict[str, np.ndarray] = {}
     over = np.zeros(len(data), dtype=bool)
-    probe: AboveTable = "cap" if above_table == "missing" else above_table
     for item in items:  # loop over ≤ 7 indicators, not over rows
         conc = _column(data, item)
-        values, missing = iaqi_values(item, conc, edition, probe)
+        values, missing, undefined = iaqi_flagged(item, conc, edition)
         sub = np.where(missing, np.nan, values.astype(np.float64))
         if item in _FALLBACK_2012 and edition == "2012":
             # HJ 633-2012 Table 1 notes 2/3: > 800 → IAQI of the other averaging time
             alt = _FALLBACK_2012[item]
-            alt_values, alt_missing = iaqi_values(alt, _column(data, alt), edition, probe)
+            alt_values, alt_missing, alt_over = iaqi_flagged(alt, _column(data, alt), edition)
             alt_sub = np.where(alt_missing, np.nan, alt_values.astype(np.float64))
-            sub = np.where(conc > SPECIAL_LIMIT, alt_sub, sub)
-        elif above_table == "missing":
-            _, strict_missing = iaqi_values(item, conc, edition, "missing")
-            over |= strict_missing & ~missing
+            use = conc > SPECIAL_LIMIT
+            sub = np.where(use, alt_sub, sub)
+            over |= use & alt_over
+        else:
+            over |= undefined
         out[item] = sub
+    if above_table == "raise" and over.any():
+        raise AboveTableError(f"a concentration lies above the HJ 633-{edition} table")
     return pd.DataFrame(out, index=data.index), over
 
 
@@ -83,12 +102,24 @@ def _join_names(mask: pd.DataFrame) -> pd.Series:
 
 
 def _aqi_one(
-    data: pd.DataFrame, edition: str, kind: Kind, items: Sequence[str], above_table: AboveTable
+    data: pd.DataFrame,
+    edition: str,
+    items: Sequence[str],
+    above_table: AboveTable,
+    exempt: Sequence[str],
 ) -> pd.DataFrame:
     sub, over = _subindices(data, items, edition, above_table)
     pollutants = sub.T.groupby(lambda item: POLLUTANT[item], sort=False).max().T
     aqi = sub.max(axis=1, skipna=True).to_numpy()
-    aqi = np.where(over, np.nan, aqi)  # above the table: the maximum is not defined
+    if above_table == "missing":
+        aqi = np.where(over, np.nan, aqi)  # the maximum is not defined
+    complete = sub.notna().all(axis=1).to_numpy()
+    if edition == "2026":  # HJ 633-2026 §5.3.1/§5.3.2: incomplete and ≤ 100 → NA
+        counted = [item for item in items if item not in set(exempt)]
+        lacking = (
+            sub[counted].isna().any(axis=1).to_numpy() if counted else np.zeros(len(sub), bool)
+        )
+        aqi = np.where(lacking & (aqi <= PUBLISH_INCOMPLETE_ABOVE), np.nan, aqi)
     has = ~np.isnan(aqi)
     at_max = pollutants.eq(aqi, axis=0) & (aqi > 50)[:, None]
     primary = _join_names(at_max).where(has & (aqi > 50), None)
@@ -104,40 +135,66 @@ def _aqi_one(
         out["exceedance"] = _join_names(pollutants.gt(100)).where(has, None)
     else:
         out["exceedance"] = None
-    out["complete"] = sub.notna().all(axis=1)
+    out["complete"] = complete
     out["above_table"] = over
     out["edition"] = edition
     return out
 
 
+def _items(indicators: str | Sequence[str] | None, edition: str, kind: Kind) -> tuple[str, ...]:
+    if indicators is None:
+        return indicator_set(DEFAULT_SET[(edition, kind)])
+    if isinstance(indicators, str):
+        return indicator_set(indicators)
+    return tuple(indicators)
+
+
 def aqi(
     data: pd.DataFrame | Mapping[str, object],
-    edition: str | int | None = "2012",
+    edition: str | int | None = None,
     kind: Kind = "daily",
     *,
     dates: object = None,
-    indicators: Sequence[str] | None = None,
-    above_table: AboveTable = "missing",
+    indicators: str | Sequence[str] | None = None,
+    above_table: AboveTable = "cap",
+    exempt: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """AQI = max IAQI; HJ 633-2012 §4.3–§4.4, §5.1; HJ 633-2026 §4.2–§4.3.
+    """AQI = max IAQI; HJ 633-2012 §4.3–§4.4, §5.1; HJ 633-2026 §4.2–§4.3, §5.3.
 
-    ``data``: columns named by item (see :func:`iaqi`); absent columns count as missing.
-    ``kind``: ``"daily"`` (2012 §5.1.2: 7 indicators incl. the O3 daily max 1 h; 2026
-    §4.2.2: 6) or ``"hourly"`` real-time (2012 §5.1.3: 1-h SO2 NO2 CO O3, O3 8 h, PM 24-h
-    sliding means; 2026 §4.2.3–§4.2.4: six 1-h means, PM on the daily columns).
-    ``indicators`` overrides the set. ``edition=None`` picks it per row from ``dates``
-    (2026 from 2026-03-01).
+    [@hj633-2012:4.4] [@hj633-2012:5.1.2] [@hj633-2012:5.1.3] [@hj633-2026:4.2.2]
+    [@hj633-2026:4.2.3] [@hj633-2026:4.2.4]. ``data``: columns named by item (see
+    :func:`~meili.standards.air.subindex.iaqi`); absent columns count as missing.
 
-    2012: SO2_1H > 800 takes the SO2_24H IAQI, O3_8H > 800 the O3_1H IAQI (Table 1 notes 2, 3)
-    when those columns are given. Above-table values: ``above_table="missing"`` (default)
-    makes the row's AQI missing (its maximum is undefined), ``"cap"`` uses 500 (CNEMC
-    practice, not in the standard), ``"raise"`` raises.
+    Edition: ``edition="2012"``/``"2026"``, or ``edition=None`` with ``dates`` (one per row;
+    2026 rules from 2026-03-01). With neither, ``ValueError``: no silent default.
 
-    Columns: ``IAQI_<item>`` (Int64), ``AQI`` (Int64, missing = ``pd.NA``; from the present
-    indicators, cf. 2026 §5.3.1), ``primary`` (AQI > 50, pollutants at the max, ';'-joined,
-    2012 §3.3 / 2026 §4.3.1), ``level``, ``category_zh``, ``category_en``, ``colour``
-    (``#RRGGBB``), ``exceedance`` (2012 §3.4, IAQI > 100; None for 2026), ``complete`` (all
-    indicators present), ``above_table``, ``edition``.
+    Indicators: ``kind="daily"`` uses ``daily-2012`` (HJ 633-2012 §5.1.2: 7 incl. the O3
+    daily max 1 h) or ``daily-2026`` (HJ 633-2026 §4.2.2: 6); ``kind="hourly"`` uses
+    ``hourly-1h`` in both editions — the six 1-hour means, PM on the daily columns
+    (HJ 633-2026 §4.2.3–§4.2.4; for 2012 data the CNEMC real-time release, reproduced on
+    every site-hour of the bundled 2019 days [@cnemc:realtime-aqi-2019]). ``indicators``
+    names another set of :data:`~meili.standards.air.hj633_tables.INDICATOR_SETS` (e.g.
+    ``"hourly-2012-sliding"``, HJ 633-2012 §5.1.3 read literally) or lists items.
+
+    2012: SO2_1H > 800 takes the SO2_24H IAQI, O3_8H > 800 the O3_1H IAQI (Table 1 notes 2,
+    3) [@hj633-2012:t1] when those columns are given. Above the 500 row neither edition
+    defines an IAQI: ``above_table="cap"`` (default, Meili's convention
+    [@meili:above-table], the value the CNEMC release publishes) reports IAQI and AQI 500
+    and flags the row ``above_table``; ``"missing"`` leaves the AQI missing; ``"raise"``
+    raises ``AboveTableError``.
+
+    Missing pollutants: 2012 computes the AQI from the indicators present and marks the
+    missing ones NA [@hj633-2012:t3-note]. 2026 §5.3.1 [@hj633-2026:5.3.1]: an incomplete
+    row's AQI is published only when > 100, otherwise it is NA (the IAQIs stay); items in
+    ``exempt`` are those §5.3.2 [@hj633-2026:5.3.2] exempts — not in the monitoring
+    programme and, on the caller's history, not the primary pollutant of a day at level 3
+    or worse in three consecutive years — and do not count as missing for that rule.
+
+    Columns: ``IAQI_<item>`` (Int64), ``AQI`` (Int64, missing = ``pd.NA``), ``primary`` (AQI
+    > 50, pollutants at the max, ';'-joined, [@hj633-2012:3.3] [@hj633-2026:4.3.1]),
+    ``level``, ``category_zh``, ``category_en``, ``colour`` (``#RRGGBB``), ``exceedance``
+    (2012 §3.4, IAQI > 100 [@hj633-2012:3.4]; None for 2026), ``complete`` (all indicators
+    present), ``above_table``, ``edition``.
     """
     frame = (
         data
@@ -146,12 +203,20 @@ def aqi(
     )
     if kind not in ("daily", "hourly"):
         raise ValueError("kind must be 'daily' or 'hourly'")
+    if len(frame.columns) and not any(str(c) in ITEMS for c in frame.columns):
+        raise ValueError(
+            "no HJ 633 item column (e.g. PM25_24H, O3_8H; got "
+            f"{', '.join(map(str, frame.columns[:6]))}); for the lake's names (pm25, o3_8h …) "
+            "use meili.api.aqi"
+        )
     if edition is not None:
         ed = normalise_edition(edition)
-        items = tuple(indicators) if indicators is not None else INDICATORS[(ed, kind)]
-        return _aqi_one(frame, ed, kind, items, above_table)
+        return _aqi_one(frame, ed, _items(indicators, ed, kind), above_table, exempt)
     if dates is None:
-        raise ValueError("edition=None needs dates to choose the edition")
+        raise ValueError(
+            "choose the HJ 633 edition: pass edition='2012' or '2026', or dates= (one per "
+            "row; the 2026 rules apply from 2026-03-01)"
+        )
     per_row = edition_for(dates)
     if len(per_row) != len(frame):
         raise ValueError("dates must have one entry per row")
@@ -159,8 +224,8 @@ def aqi(
     parts = []
     for ed in np.unique(per_row):  # at most two editions
         sel = per_row == ed
-        items = tuple(indicators) if indicators is not None else INDICATORS[(str(ed), kind)]
-        parts.append(_aqi_one(positional[sel], str(ed), kind, items, above_table))
+        items = _items(indicators, str(ed), kind)
+        parts.append(_aqi_one(positional[sel], str(ed), items, above_table, exempt))
     out = pd.concat(parts).sort_index()
     out.index = frame.index
     return out

@@ -1,6 +1,7 @@
 """HJ 663 percentile: sort ascending, k = 1 + (n − 1)p, m_p = X(s) + (X(s+1) − X(s))(k − s).
 
-HJ 663-2013 §5 (statistics; standards.md §3 "Percentile", [V2]). Equal to numpy's
+HJ 663 percentile rule [@hj663:percentile] (HJ 663 text not read; two secondary sources
+agree). Equal to numpy's
 ``method="linear"`` and to DuckDB ``quantile_cont`` / Spark ``percentile``.
 """
 
@@ -14,6 +15,7 @@ def percentile(values: object, p: float) -> float:
 
     Missing values (NaN) are dropped; an empty input gives NaN. Example: {3,4,8,2,5,4},
     p = 0.90 → k = 5.5 → 5 + (8 − 5)·0.5 = 6.5.
+    [@hj663:percentile]
     """
     if not 0.0 <= p <= 1.0:
         raise ValueError("p must be a fraction in [0, 1]")

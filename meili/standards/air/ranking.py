@@ -1,10 +1,11 @@
 """City ranking by the ambient air-quality composite index; 《城市环境空气质量排名技术规定》.
 
-Document number 环办监测〔2018〕19号 ([M], standards.md §4). I_i = C_i/S_i and
-I_sum = Σ I_i over the 6 pollutants; S_i = GB 3095-2012 Grade II: annual SO2 60, NO2 40,
-PM10 70, PM2.5 35 µg/m³, O3 MDA8 160 µg/m³, CO 24h 4 mg/m³; C_i = period mean (SO2, NO2,
-PM10, PM2.5), CO = P95 of daily means, O3 = P90 of MDA8. Rank ascending, ties equal (并列);
-main pollutant = the largest I_i; change rate (I_now − I_last)/I_last × 100 %.
+Document number 环办监测〔2018〕19号, from memory (unconfirmed) [@ranking-2018:docno]. I_i =
+C_i/S_i and I_sum = Σ I_i over the 6 pollutants; S_i = GB 3095-2012 Grade II: annual SO2 60,
+NO2 40, PM10 70, PM2.5 35 µg/m³, O3 MDA8 160 µg/m³, CO 24h 4 mg/m³; C_i = period mean (SO2,
+NO2, PM10, PM2.5), CO = P95 of daily means, O3 = P90 of MDA8 [@ranking-2018:index]. Rank
+ascending, ties equal (并列); change rate (I_now − I_last)/I_last × 100 % [@ranking-2018:rank];
+main pollutant = the largest I_i (from memory, unconfirmed) [@ranking-2018:main-pollutant].
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ INDEX_TERMS: Final = {
 def composite_index(
     stats: pd.DataFrame | dict[str, object], limit_set: str = "2012"
 ) -> pd.DataFrame:
-    """Composite index I_sum = Σ C_i/S_i; 《城市环境空气质量排名技术规定》 (standards.md §4).
+    """Composite index I_sum = Σ C_i/S_i; 《城市环境空气质量排名技术规定》 [@ranking-2018:index].
 
     ``stats`` columns ``so2, no2, pm10, pm25`` (period means), ``co_p95``, ``o3_8h_p90``,
     unrounded (published indices use unrounded concentrations). ``limit_set``: S_i from
@@ -57,7 +58,7 @@ def composite_index(
 def rank_cities(index: pd.Series, decimals: int | None = 2) -> pd.Series:
     """Rank ascending by composite index, ties ranked equal (并列, "min" method).
 
-    《城市环境空气质量排名技术规定》 (standards.md §4). The index is compared at the
+    《城市环境空气质量排名技术规定》 [@ranking-2018:rank]. The index is compared at the
     published precision (``decimals``, default 2; ``None`` = unrounded). Missing → no rank.
     """
     values = index.astype(float)
@@ -69,7 +70,7 @@ def rank_cities(index: pd.Series, decimals: int | None = 2) -> pd.Series:
 def change_rate(now: pd.Series, last: pd.Series) -> pd.Series:
     """Change vs the same period last year, (I_now − I_last)/I_last × 100 % (> 0 worse).
 
-    《城市环境空气质量排名技术规定》 (standards.md §4).
+    《城市环境空气质量排名技术规定》 [@ranking-2018:rank].
     """
     last = last.astype(float)
     return (now.astype(float) - last) / last.where(last > 0) * 100.0

@@ -1,4 +1,10 @@
-"""HJ 633 individual air-quality index (IAQI), vectorised and exact."""
+"""HJ 633 individual air-quality index (IAQI), vectorised and exact.
+
+HJ 633-2012 §4.2 formula (1), Table 1, §6.2 [@hj633-2012:4.2] [@hj633-2012:t1]
+[@hj633-2012:6.2]; HJ 633-2026 §4.2.2, §4.2.4, §4.2.6, Table 3 [@hj633-2026:4.2.2]
+[@hj633-2026:4.2.4] [@hj633-2026:4.2.6] [@hj633-2026:t3]. Above the 500 row neither edition
+defines an IAQI: Meili's convention [@meili:above-table] reports 500 and flags the value.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
-from meili.standards.air.editions import normalise_edition
+from meili.standards.air.editions import edition_for, normalise_edition
 from meili.standards.air.fixedpoint import SCALE, ceil_div, round_half_even, to_fixed
 from meili.standards.air.hj633_tables import (
     BREAKPOINTS,
@@ -27,7 +33,10 @@ SPECIAL_LIMIT: Final = 800
 
 
 class AboveTableError(ValueError):
-    """A concentration lies above the last breakpoint of an HJ 633 table."""
+    """A concentration lies above the last breakpoint of an HJ 633 table.
+
+    [@meili:above-table]
+    """
 
 
 def _as_float(concentrations: object) -> tuple[np.ndarray, pd.Index | None]:
@@ -94,12 +103,17 @@ def _fast(
         c = np.rint(r) * step
     over = valid & (c > bps[-1])
     unsure |= np.abs(c - bps[-1]) < _NEAR
-    seg = _segments(c, bps)
-    slope = np.empty_like(bps)  # per segment: (I_hi − I_lo)/(BP_hi − BP_lo)
+    # formula (1) as x = a_k + b_k·c on segment k (b_k the slope, a_k its intercept); the
+    # segment is counted in uint8 (≤ 7 rows), so the two table lookups stay cheap. Values
+    # above the table get a meaningless x here; the caller replaces or masks them.
+    slope = np.zeros_like(bps)
     slope[1:] = np.diff(rows) / np.diff(bps)
-    slope[0] = 0.0
-    # values above the table get a meaningless x here; the caller replaces or masks them
-    x = rows.take(seg - 1) + slope.take(seg) * (c - bps.take(seg - 1))
+    intercept = np.zeros_like(bps)
+    intercept[1:] = rows[:-1] - slope[1:] * bps[:-1]
+    seg = np.ones(c.shape, dtype=np.uint8)
+    for b in bps[1:-1]:
+        seg += (c > b).view(np.uint8)
+    x = intercept.take(seg) + slope.take(seg) * c
     unsure |= np.abs(x - np.rint(x)) < _NEAR
     return np.ceil(x).astype(np.int64), over, unsure & valid
 
@@ -168,26 +182,48 @@ def iaqi_values(
 def iaqi(
     item: str,
     concentrations: object,
-    edition: str | int = "2012",
+    edition: str | int | None = None,
     *,
+    dates: object = None,
     above_table: AboveTable = "missing",
 ) -> pd.Series:
     """IAQI of one item: HJ 633-2012 §4.2 formula (1), Table 1, §6.2; HJ 633-2026 §4.2.4, Table 3.
 
-    ``item``: SO2_24H SO2_1H NO2_24H NO2_1H PM10_24H PM25_24H CO_24H CO_1H O3_1H O3_8H, or
-    PM10_1H / PM25_1H (1-hour PM on the daily columns, HJ 633-2026 §4.2.4). Units µg/m³,
-    CO mg/m³. Exact rational arithmetic, result ceiled (2012 §6.2, 2026 §4.2.6). 2026 first
-    rounds inputs per GB/T 8170 (§4.2.2: integers, CO to 0.1).
+    [@hj633-2012:4.2] [@hj633-2012:t1] [@hj633-2012:6.2] [@hj633-2026:4.2.4] [@hj633-2026:t3]
+    [@hj633-2026:4.2.6]. ``item``: SO2_24H SO2_1H NO2_24H NO2_1H PM10_24H PM25_24H CO_24H CO_1H
+    O3_1H O3_8H, or PM10_1H / PM25_1H (1-hour PM on the daily columns, HJ 633-2026 §4.2.4).
+    Units µg/m³, CO mg/m³. Exact rational arithmetic, result ceiled (2012 §6.2, 2026 §4.2.6).
+    2026 first rounds inputs per GB/T 8170 (§4.2.2: integers, CO to 0.1) [@hj633-2026:4.2.2].
+
+    The edition is required: ``edition="2012"``/``"2026"``, or ``dates`` (one per value) to
+    choose it per value by the date of the data (2026 rules from 2026-03-01); with neither,
+    ``ValueError`` — there is no silent default.
 
     Special rules: SO2_1H / O3_8H > 800 → missing in 2012 (Table 1 notes 2, 3: take the SO2
     24-h / O3 1-h IAQI instead, which :func:`aqi` does); 200 / 300 in 2026 (Table 3 notes b,
     c). Above the last breakpoint (no rule in either edition): ``above_table="missing"``
-    (default) → missing, ``"cap"`` → 500 (a convention), ``"raise"`` → ``AboveTableError``.
-    Missing, negative or non-numeric inputs → missing.
+    (default) → missing, ``"cap"`` → 500 (Meili's convention [@meili:above-table], not a
+    clause), ``"raise"`` → ``AboveTableError``. Missing, negative or non-numeric inputs →
+    missing.
 
     Returns a ``pandas.Series`` of dtype ``Int64`` (missing = ``pd.NA``), with the input's
     index when given a Series.
     """
     values, index = _as_float(concentrations)
-    result, missing = iaqi_values(item, values, normalise_edition(edition), above_table)
+    if edition is not None:
+        result, missing = iaqi_values(item, values, normalise_edition(edition), above_table)
+    elif dates is None:
+        raise ValueError(
+            "choose the HJ 633 edition: pass edition='2012' or '2026', or dates= (one per "
+            "value; the 2026 rules apply from 2026-03-01)"
+        )
+    else:
+        per_value = edition_for(dates)
+        if len(per_value) != len(values):
+            raise ValueError("dates must have one entry per value")
+        result = np.zeros(len(values), dtype=np.int64)
+        missing = np.ones(len(values), dtype=bool)
+        for ed in np.unique(per_value):  # at most two editions
+            sel = per_value == ed
+            result[sel], missing[sel] = iaqi_values(item, values[sel], str(ed), above_table)
     return pd.Series(pd.arrays.IntegerArray(result, missing), index=index, name=item)

@@ -1,5 +1,9 @@
 """GB 3095 data-validity rules (Table 4) and the O3 MDA8 rule, as pure pandas functions.
 
+GB 3095-2012/2026 Table 4 [@gb3095-2012:t4] [@gb3095-2026:t4], the averaging periods of
+GB 3095-2026 §3.8–§3.13 [@gb3095-2026:3.8] and the MDA8 window rule of HJ 663 §6.1.2
+[@hj663:6.1.2] (one source, unconfirmed: the HJ 663 text was not read).
+
 Every function returns the statistic together with ``n`` (values used), ``valid`` and
 ``reason`` (``""`` when valid): invalid periods are reported, never silently averaged.
 Input: hourly means with a ``DatetimeIndex`` — a Series (one site) or a wide DataFrame (one
@@ -23,7 +27,7 @@ MIN_HOURS_O3_8H: Final = 6
 MIN_DAYS_YEAR: Final = 324
 MIN_DAYS_MONTH: Final = 27
 MIN_DAYS_FEBRUARY: Final = 25
-#: HJ 663-2013 §6.1.2 / HJ 663-2026 §6.1.2 (via standards.md §2.3, [V1]).
+#: HJ 663-2013 §6.1.2 / HJ 663-2026 §6.1.2 [@hj663:6.1.2] (one source; unconfirmed).
 MIN_WINDOWS_MDA8: Final = 14
 O3_8H_GRADE_II: Final = 160.0
 
@@ -76,6 +80,7 @@ def daily_mean(
 
     GB 3095-2026 §3.10: the daily mean is over the natural day. Days with fewer than
     ``min_hours`` values are invalid (``value`` NaN). Indexed by the day (midnight).
+    [@gb3095-2026:t4] [@gb3095-2026:3.8]
     """
     frame = _hour_end_frame(hourly, stamps)
     days = _day_of(frame.index)
@@ -110,6 +115,7 @@ def o3_8h_moving(
 
     Indexed by the window's end stamp (the window covers the 8 hours ending there). Windows
     with fewer than ``min_hours`` hourly values are invalid. Unrounded.
+    [@gb3095-2026:t4] [@gb3095-2026:3.8]
     """
     frame = _hour_end_frame(hourly, stamps)
     mean, n = _windows(frame, min_hours)
@@ -137,6 +143,7 @@ def mda8(
     windows; with fewer it is still valid if it exceeds ``limit`` (default the Grade II
     160 µg/m³ of GB 3095-2012/2026; pass 100 for Grade I). ``n`` = valid windows; a day
     valid only by that exception keeps a note in ``reason``.
+    [@gb3095-2026:3.8] [@hj663:6.1.2] (the 14-window rule: one source, unconfirmed)
     """
     frame = _hour_end_frame(hourly, stamps)
     mean, _ = _windows(frame, min_hours)
@@ -182,6 +189,7 @@ def annual_mean(
     Needs ≥ 324 daily values in the year and ≥ 27 in every month (≥ 25 in February).
     ``daily``: valid daily means indexed by day (NaN = invalid day, e.g. the ``value`` of
     :func:`daily_mean`). ``reason`` names the failing rule and months. Indexed by year.
+    [@gb3095-2026:t4] [@gb3095-2026:3.8]
     """
     frame = daily.to_frame() if isinstance(daily, pd.Series) else daily
     if not isinstance(frame.index, pd.DatetimeIndex):

@@ -1,7 +1,9 @@
 """Carbon and energy dual control: intensities at constant prices, reductions, caps, shares.
 
-Methods in :mod:`.dual_control` (national 单位GDP二氧化碳排放降低 / 单位GDP能耗降低 formula),
-fuel CO2 from caller-supplied factors in :mod:`.fuels`, explicit unit scales in :mod:`.units`.
+Methods in :mod:`.dual_control` (national 单位GDP二氧化碳排放降低 / 单位GDP能耗降低 formula,
+[@fyp14:intensity] [@gf2021-33:energy]), fuel CO2 from caller-supplied factors in
+:mod:`.fuels` [@ipcc-2006:v2-2.1], explicit unit scales in :mod:`.units`. The documents were
+not re-read for Meili: the citation file marks these entries as from memory (unconfirmed).
 """
 
 from __future__ import annotations

@@ -10,7 +10,9 @@ Intensity indicators are quantity per 10⁴ yuan of GDP *at constant prices of t
 
 with I = quantity / GDP at the base year's prices. A positive value is a fall in intensity.
 All inputs carry explicit units (:mod:`meili.standards.carbon.units`); every function is
-vectorised over numpy arrays or pandas Series.
+vectorised over numpy arrays or pandas Series. [@fyp14:intensity] [@gf2021-33:energy]
+[@nbs:gdp-index] [@nbs:coal-equivalent] — stated from memory, unconfirmed; the documents'
+texts (the Outline's indicator table, the work plan, the NBS yearbook notes) would confirm.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ AD activity data in a physical unit (t, 10⁴ m³ …), NCV net calorific value 
 give ``ef_t_co2_per_unit`` directly. No factors are shipped: Chinese statistics report fuels
 in physical units whose calorific values differ from IPCC defaults, so the caller supplies the
 factors with their ``source`` (e.g. IPCC 2006 Table 1.2/1.3 defaults, or the NDRC guideline's
-provincial values).
+provincial values). [@ipcc-2006:v2-2.1] [@ndrc-2011:energy] (from memory, unconfirmed; the
+Guidelines' text would confirm)
 """
 
 from __future__ import annotations

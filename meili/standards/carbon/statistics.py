@@ -19,7 +19,8 @@ code                         unit e.g.    meaning
 
 GDP of a year at base-year prices: ``gdp_constant`` if given; else the base year's
 ``gdp_current``; else ``gdp_current × deflator_base / deflator_year``.
-Reductions are (1 − I_t / I_base) × 100 (:func:`.dual_control.intensity_reduction`).
+Reductions are (1 − I_t / I_base) × 100 (:func:`.dual_control.intensity_reduction`)
+[@fyp14:intensity] [@nbs:gdp-index] (from memory, unconfirmed).
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 Each table maps a unit spelling to its size in the quantity's reference unit: t CO2 for
 emissions, 10⁴ yuan (万元) for money, tce (吨标准煤) for energy. Anything not listed is refused.
+[@nbs:coal-equivalent] (from memory, unconfirmed)
 """
 
 from __future__ import annotations

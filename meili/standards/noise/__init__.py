@@ -1,4 +1,8 @@
-"""Environmental noise: GB 3096-2008 limits by functional-zone class and compliance rates."""
+"""Environmental noise: GB 3096-2008 limits by functional-zone class and compliance rates.
+
+[@gb3096-2008:t1]; the class 4b night limit, the day/night hours and the night L_max rule
+are unconfirmed (see :mod:`.gb3096`).
+"""
 
 from __future__ import annotations
 

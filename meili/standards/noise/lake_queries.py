@@ -1,5 +1,7 @@
 """Functional-zone noise compliance over the lake's ``noise`` dataset (GB 3096-2008 Table 1).
 
+[@gb3096-2008:t1] — with the unconfirmed values listed in :mod:`meili.standards.noise.gb3096`.
+
 The dataset holds one row per point and time with ``leq_day`` and ``leq_night`` (dB(A)); it is
 unpivoted in DuckDB to one measurement per (point, time, period) and rated by
 :func:`meili.standards.noise.compliance_rates` (达标率 = compliant / valid × 100).
@@ -74,7 +76,9 @@ def compliance(
     by: str = "zone_class",
 ) -> pd.DataFrame:
     """Day and night compliance rates (%) per zone class and overall (``zone_class = "all"``),
-    optionally per ``by`` group (e.g. city) — GB 3096-2008 Table 1. Raises if no measurement."""
+    optionally per ``by`` group (e.g. city) — GB 3096-2008 Table 1. Raises if no measurement.
+    [@gb3096-2008:t1]
+    """
     long = noise_measurements(source, start, end, by=by)
     long = long[long["leq"].notna()]
     if long.empty:

@@ -3,7 +3,8 @@
 Frames have one column per item code (mg/L; pH dimensionless; fecal coliform 个/L):
 ``ph do codmn cod bod5 nh3n tp tn cu zn f se as hg cd cr6 pb cn volatile_phenol petroleum las
 s2 fecal_coliform`` (TLI also ``chla`` mg/m³ and ``sd`` m). Classes are labelled
-``Ⅰ Ⅱ Ⅲ Ⅳ Ⅴ 劣Ⅴ``.
+``Ⅰ Ⅱ Ⅲ Ⅳ Ⅴ 劣Ⅴ``. [@gb3838-2002:t1] [@hbb2011-22:section-class] [@tli-2001:formula]
+[@cwqi-2017:formula]; each module says which of its rules are unconfirmed.
 """
 
 from __future__ import annotations

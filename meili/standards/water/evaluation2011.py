@@ -1,15 +1,19 @@
 """Section (断面) evaluation by 《地表水环境质量评价办法（试行）》, 环办〔2011〕22号.
 
-Clauses cited as standards.md §6 (the project's verified summary of the method):
+The method's text was not available to Meili's authors; each clause cites its entry in
+the citation file, which says how it was checked:
 
 * routine items: the 21 GB 3838-2002 Table 1 items other than water temperature, TN and
   fecal coliform; those three are reference items evaluated separately; TN only for
-  lakes/reservoirs;
-* section class = worst single-factor class of the assessed items ("符合/劣于");
+  lakes/reservoirs [@hbb2011-22:items] [@hbb2011-22:lake-tn];
+* section class = worst single-factor class of the assessed items ("符合/劣于")
+  [@hbb2011-22:section-class];
 * 超标倍数 = (C − C_Ⅲ)/C_Ⅲ, none for temperature, pH and DO;
 * main pollution indicators: when worse than Ⅲ, the 3 worst items by class, ties broken by
-  the exceedance multiple; cyanide and heavy metals are also listed whenever they exceed Ⅲ;
-* several measurements in a period: arithmetic mean of each item first, then classify.
+  the exceedance multiple; cyanide and heavy metals that exceed Ⅲ come first
+  [@hbb2011-22:main-pollutants] [@hbb2011-22:priority];
+* several measurements in a period: arithmetic mean of each item first, then classify
+  [@hbb2011-22:statistics].
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import pandas as pd
 
 from meili.standards.water.gb3838 import (
     TABLE1,
+    TEMPERATURE,
     class_labels,
     class_limit,
     class_numbers,
@@ -29,7 +34,7 @@ from meili.standards.water.gb3838 import (
     valid_values,
 )
 
-#: 环办〔2011〕22号 评价指标 (standards.md §6): the 21 routine items
+#: 环办〔2011〕22号 评价指标 [@hbb2011-22:items]: the 21 routine items
 #: (GB 3838-2002 Table 1 minus temperature, TN, fecal coliform).
 ROUTINE_ITEMS: Final = (
     "ph",
@@ -60,9 +65,9 @@ REFERENCE_ITEMS: Final = ("tn", "fecal_coliform")
 NO_MULTIPLE: Final = ("ph", "do")
 #: Cyanide and heavy metals listed as main pollutants whenever they exceed Class Ⅲ
 #: ("氰化物或铅、铬等重金属"). The heavy-metal set is Meili's reading of "等": Cu, Zn, Hg, Cd,
-#: Cr(VI), Pb, plus the metalloid As (standards.md §6 marks this clause [M]).
+#: Cr(VI), Pb, plus the metalloid As [@hbb2011-22:priority] (from memory: unconfirmed).
 PRIORITY_ITEMS: Final = ("cn", "hg", "cd", "cr6", "pb", "as", "cu", "zn")
-#: Qualitative grade of a section class (standards.md §6 table).
+#: Qualitative grade of a section class [@hbb2011-22:grades].
 SECTION_GRADES: Final = ("优", "优", "良好", "轻度污染", "中度污染", "重度污染")
 GRADE_COLOURS: Final = {
     "优": "blue",
@@ -82,7 +87,7 @@ def section_class_numbers(
 ) -> pd.Series:
     """Class 1…6 (Float64, NA if no routine item) of each row.
 
-    环办〔2011〕22号 断面水质评价 (standards.md §6).
+    环办〔2011〕22号 断面水质评价 [@hbb2011-22:section-class] [@hbb2011-22:lake-tn].
 
     Worst single-factor class over the routine items present. ``with_tn=True`` adds TN for
     lake/reservoir rows only (the method's separate "含总氮" lake evaluation; TN is not assessed
@@ -103,6 +108,7 @@ def classify(
     环办〔2011〕22号 断面水质评价, single-factor method over the 21 routine items of GB 3838-2002
     Table 1; TP by river or 湖、库 limits per ``waterbody`` (scalar or per-row Series). Temperature,
     TN and fecal coliform are ignored unless ``with_tn`` (TN for lake rows only).
+    [@hbb2011-22:section-class] [@gb3838-2002:5.1]
     """
     return class_labels(section_class_numbers(frame, waterbody, with_tn=with_tn))
 
@@ -110,7 +116,7 @@ def classify(
 def quality_grade(classes: object) -> pd.Series:
     """优/良好/轻度污染/中度污染/重度污染 for section classes.
 
-    环办〔2011〕22号 断面水质定性评价 (standards.md §6).
+    环办〔2011〕22号 断面水质定性评价 [@hbb2011-22:grades].
     """
     n = class_numbers(classes).to_numpy(dtype=np.float64, na_value=np.nan)
     ok = np.isfinite(n)
@@ -147,6 +153,7 @@ def exceedance_multiples(
     GB 3838-2002 §5.1 (state exceedance items and multiples); 环办〔2011〕22号 (C_s = Class Ⅲ for
     main pollutants; no multiple for temperature, pH, DO — those columns are left out).
     ``target`` is a class label/number, scalar or per-row Series.
+    [@gb3838-2002:5.1] [@hbb2011-22:main-pollutants]
     """
     lake = lake_mask(waterbody, frame.index)
     cols = [c for c in _items(frame, items) if TABLE1[c].direction == "max"]
@@ -179,32 +186,40 @@ def _target_series(target: object, index: pd.Index) -> pd.Series:
     return k
 
 
-def main_pollutants(frame: pd.DataFrame, waterbody: object = "river", n: int = 3) -> pd.DataFrame:
+def main_pollutants(
+    frame: pd.DataFrame, waterbody: object = "river", n: int = 3, *, with_tn: bool = False
+) -> pd.DataFrame:
     """Main pollution indicators (主要污染指标) of sections worse than Ⅲ.
 
-    环办〔2011〕22号 主要污染指标的确定 (standards.md §6).
-
-    Items worse than Class Ⅲ are ranked by class (worst first), ties by 超标倍数 against Ⅲ
-    (largest first; pH/DO, which have none, rank after items of the same class that do, then
-    Table 1 order). The first ``n`` are kept, plus any cyanide/heavy metal (``PRIORITY_ITEMS``)
-    worse than Ⅲ. Long frame: ``row`` (index label), ``rank``, ``item``, ``class`` (label),
-    ``multiple``, ``reason`` (``"top"`` or ``"priority"``). Sections not worse than Ⅲ give none.
+    环办〔2011〕22号 主要污染指标的确定 [@hbb2011-22:main-pollutants] [@hbb2011-22:priority]
+    (the method's text was not read: one source and memory; what would confirm it: the full
+    text of 环办〔2011〕22号). Items worse than Class Ⅲ are ranked by class (worst first), ties
+    by 超标倍数 against Ⅲ (largest first; pH/DO, which have none, rank after items of the same
+    class that do, then Table 1 order). Cyanide and heavy metals (``PRIORITY_ITEMS``) worse
+    than Ⅲ come first ("优先作为主要污染指标"), among themselves by the same order, and are
+    always kept; the others fill the list up to ``n``. With ``with_tn``, TN is assessed for
+    lake/reservoir rows [@hbb2011-22:lake-tn] and can be a main pollutant there. Long frame:
+    ``row`` (index label), ``rank``, ``item``, ``class`` (label), ``multiple``, ``reason``
+    (``"priority"`` or ``"top"``). Sections not worse than Ⅲ give none.
     """
-    items = _items(frame, ROUTINE_ITEMS)
-    cls = single_factor_classes(frame, waterbody, ROUTINE_ITEMS).to_numpy(
-        dtype=np.float64, na_value=np.nan
-    )
-    mult = (
-        exceedance_multiples(frame, waterbody, "Ⅲ", ROUTINE_ITEMS)
-        .reindex(columns=items)
-        .to_numpy(dtype=np.float64, na_value=np.nan)
-    )
+    candidates = (*ROUTINE_ITEMS, "tn") if with_tn else ROUTINE_ITEMS
+    items = _items(frame, candidates)
+    classes = single_factor_classes(frame, waterbody, candidates)
+    mults = exceedance_multiples(frame, waterbody, "Ⅲ", candidates).reindex(columns=items)
+    if "tn" in items:  # TN is assessed for lakes and reservoirs only
+        lake = pd.Series(lake_mask(waterbody, frame.index), index=frame.index)
+        classes["tn"] = classes["tn"].where(lake)
+        mults["tn"] = mults["tn"].where(lake)
+    cls = classes.reindex(columns=items).to_numpy(dtype=np.float64, na_value=np.nan)
+    mult = mults.to_numpy(dtype=np.float64, na_value=np.nan)
     over = np.nan_to_num(cls, nan=0) > 3
-    # sort key: class desc, then multiple desc (NaN last), then Table 1 order
-    order_in_table = np.arange(len(items))[None, :]
+    is_priority = np.isin(np.array(items, dtype=object), PRIORITY_ITEMS)[None, :]
+    # sort key: exceeding priority items first, then class desc, multiple desc, Table 1 order
+    order_in_table = np.broadcast_to(np.arange(len(items))[None, :], cls.shape)
+    key_first = np.where(over & is_priority, 0, 1)
     key_class = np.where(over, -np.nan_to_num(cls, nan=0), np.inf)
     key_mult = np.where(np.isnan(mult), np.inf, -mult)
-    order = np.lexsort((np.broadcast_to(order_in_table, cls.shape), key_mult, key_class), axis=1)
+    order = np.lexsort((order_in_table, key_mult, key_class, key_first), axis=1)
     rows = np.arange(cls.shape[0])[:, None]
     over_sorted = over[rows, order]
     rank = np.cumsum(over_sorted, axis=1)
@@ -219,7 +234,7 @@ def main_pollutants(frame: pd.DataFrame, waterbody: object = "river", n: int = 3
             "item": names[r, c],
             "class": class_labels(cls[r, order[r, c]]).to_numpy(),
             "multiple": mult[r, order[r, c]],
-            "reason": np.where(rank[r, c] <= n, "top", "priority"),
+            "reason": np.where(priority[r, c], "priority", "top"),
         }
     )
     return out.astype({"item": "string", "reason": "string", "class": "string"})
@@ -232,6 +247,7 @@ def meets_target(
 
     GB 3838-2002 §5.1: single-factor assessment against the class the water function requires;
     the section class is that of :func:`classify`. ``target`` scalar or per-row Series.
+    [@gb3838-2002:5.1]
     """
     k = section_class_numbers(frame, waterbody, with_tn=with_tn)
     t = _target_series(target, frame.index)
@@ -242,9 +258,10 @@ def period_means(frame: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
     """Arithmetic mean of each item per group — 环办〔2011〕22号 数据统计 (周、旬、月、季、年).
 
     Impossible values (negative, pH outside 0–14) are dropped first; means skip missing values.
+    [@hbb2011-22:statistics] (one source: unconfirmed)
     """
     keys = [by] if isinstance(by, str) else list(by)
-    items = [c for c in TABLE1 if c in frame.columns and c not in keys]
+    items = [c for c in (*TABLE1, TEMPERATURE) if c in frame.columns and c not in keys]
     clean = pd.DataFrame(
         {
             c: valid_values(
@@ -271,7 +288,7 @@ def classify_period(
 ) -> pd.Series:
     """Class of each group from its period means: mean first, then classify.
 
-    环办〔2011〕22号 数据统计 (standards.md §6, multi-measurement periods).
+    环办〔2011〕22号 数据统计 [@hbb2011-22:statistics] (one source: unconfirmed).
 
     ``waterbody``: scalar, or a per-row Series of ``frame`` (the first value of each group is used).
     """

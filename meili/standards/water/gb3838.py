@@ -1,5 +1,11 @@
 """GB 3838-2002 Table 1 (basic items) as versioned data, and the single-factor class of each item.
 
+GB 3838-2002 §3 (five classes), Table 1 and §5.1 (single-factor assessment), read in the
+official scan [@gb3838-2002:3] [@gb3838-2002:t1] [@gb3838-2002:5.1]. DO Class Ⅰ is
+"饱和率90%（或7.5）" [@gb3838-2002:t1-do]: met at 90 % saturation or 7.5 mg/L; the
+saturation needs the water temperature (column ``temp_c``, °C) and is computed with the
+Benson–Krause equation [@benson-krause:do-saturation].
+
 Item codes (columns of every frame in :mod:`meili.standards.water`), all in mg/L except
 pH (dimensionless) and fecal coliform (个/L):
 
@@ -32,7 +38,10 @@ Waterbody = Literal["river", "lake"]
 
 @dataclass(frozen=True)
 class ItemLimits:
-    """One row of GB 3838-2002 Table 1: limits for Classes Ⅰ…Ⅴ."""
+    """One row of GB 3838-2002 Table 1: limits for Classes Ⅰ…Ⅴ.
+
+    [@gb3838-2002:t1]
+    """
 
     code: str
     number: int  # 序号 in Table 1
@@ -44,7 +53,8 @@ class ItemLimits:
 
 
 #: GB 3838-2002 Table 1, read from the official scan (PDF page 5, "表1 地表水环境质量标准基本
-#: 项目标准限值"). DO Class Ⅰ is "饱和率90%（或7.5）": the 7.5 mg/L alternative is used.
+#: 项目标准限值") [@gb3838-2002:t1]. DO Class Ⅰ is "饱和率90%（或7.5）": 7.5 mg/L here, and 90 %
+#: of saturation where the temperature is known (:func:`do_saturation`).
 TABLE1: Final[dict[str, ItemLimits]] = {
     row.code: row
     for row in (
@@ -92,10 +102,35 @@ TABLE1: Final[dict[str, ItemLimits]] = {
 }
 ITEMS: Final = tuple(TABLE1)
 EDITIONS: Final = {"2002": TABLE1, "GB 3838-2002": TABLE1}
+#: Water temperature column (°C) used for the DO saturation of Class Ⅰ.
+TEMPERATURE: Final = "temp_c"
+#: DO Class Ⅰ: "饱和率90%" of GB 3838-2002 Table 1 item 3.
+DO_CLASS_I_SATURATION: Final = 0.90
+#: Benson & Krause (1984) fresh water at 1 atm: ln C* = Σ a_k / T^k, T in K, C* in mg/L.
+_BENSON_KRAUSE: Final = (-139.34411, 1.575701e5, -6.642308e7, 1.243800e10, -8.621949e11)
+
+
+def do_saturation(temp_c: object) -> np.ndarray:
+    """Saturated DO (mg/L) of fresh water at 1 atm for water temperatures in °C.
+
+    Benson & Krause (1984) [@benson-krause:do-saturation]: ln C* = −139.34411 +
+    1.575701e5/T − 6.642308e7/T² + 1.243800e10/T³ − 8.621949e11/T⁴, T = t + 273.15 K
+    (valid 0–40 °C; outside, and for missing temperatures, NaN). E.g. 20 °C → 9.09 mg/L.
+    Salinity and altitude (pressure) are not corrected for: GB 3838 states no method.
+    """
+    t = np.asarray(pd.to_numeric(pd.Series(np.atleast_1d(temp_c)), errors="coerce"), float)
+    kelvin = t + 273.15
+    ln_c = sum(a / kelvin**k for k, a in enumerate(_BENSON_KRAUSE))
+    out = np.exp(ln_c)
+    out[~((t >= 0) & (t <= 40))] = np.nan
+    return out
 
 
 def table1(edition: str = "2002") -> pd.DataFrame:
-    """GB 3838-2002 Table 1 as a frame (one row per item, columns Ⅰ…Ⅴ; TP lake row ``tp_lake``)."""
+    """GB 3838-2002 Table 1 as a frame (one row per item, columns Ⅰ…Ⅴ; TP lake row ``tp_lake``).
+
+    [@gb3838-2002:t1]
+    """
     rows = []
     for row in limits_of(edition).values():
         rng = (f"{row.limits[0]:g}–{row.limits[1]:g}",) * 5
@@ -123,7 +158,10 @@ def table1(edition: str = "2002") -> pd.DataFrame:
 
 
 def limits_of(edition: str = "2002") -> dict[str, ItemLimits]:
-    """The Table 1 rows of a GB 3838 edition (only ``"2002"`` exists); ``ValueError`` otherwise."""
+    """The Table 1 rows of a GB 3838 edition (only ``"2002"`` exists); ``ValueError`` otherwise.
+
+    [@gb3838-2002:t1]
+    """
     try:
         return EDITIONS[str(edition)]
     except KeyError:
@@ -135,6 +173,7 @@ def lake_mask(waterbody: object, index: pd.Index) -> np.ndarray:
 
     ``waterbody`` is ``"river"``/``"lake"`` (``"reservoir"``, ``"湖"``, ``"库"`` also mean lake)
     or a Series of those aligned on ``index``; an unknown word raises ``ValueError``.
+    [@gb3838-2002:t1]
     """
     if isinstance(waterbody, pd.Series):
         words = waterbody.reindex(index).astype("string").str.strip().str.lower()
@@ -163,7 +202,7 @@ def valid_values(item: str, values: np.ndarray) -> np.ndarray:
     layer (:mod:`meili.standards.water.parse`) reports them with a reason.
     """
     v = np.asarray(values, dtype=np.float64).copy()
-    bad = ~np.isfinite(v) | (v < 0)
+    bad = ~np.isfinite(v) | ((v < 0) & (item != TEMPERATURE))  # water may be just below 0 °C
     if item == "ph":
         bad |= v > 14
     v[bad] = np.nan
@@ -171,13 +210,20 @@ def valid_values(item: str, values: np.ndarray) -> np.ndarray:
 
 
 def item_class(
-    item: str, values: object, lake: object = False, edition: str = "2002"
+    item: str,
+    values: object,
+    lake: object = False,
+    edition: str = "2002",
+    temperature: object = None,
 ) -> np.ndarray:
     """Single-factor class 1…6 (6 = 劣Ⅴ, NaN = missing) of one item, GB 3838-2002 Table 1.
 
-    ≤ items: the best class whose limit the value does not exceed, so a limit shared by several
-    classes (COD Ⅰ = Ⅱ = 15) gives the better class. DO (item 3) is ≥. pH (item 2): 6–9 for all
-    classes, so inside → Ⅰ, outside → 劣Ⅴ. TP (item 8) uses the 湖、库 limits where ``lake``.
+    [@gb3838-2002:t1]. ≤ items: the best class whose limit the value does not exceed, so a
+    limit shared by several classes (COD Ⅰ = Ⅱ = 15) gives the better class. DO (item 3) is
+    ≥; its Class Ⅰ is met at 7.5 mg/L or, where ``temperature`` (°C, per value) is known, at
+    90 % of saturation [@gb3838-2002:t1-do] — whichever is met first ("或"). pH (item 2):
+    6–9 for all classes, so inside → Ⅰ, outside → 劣Ⅴ. TP (item 8) uses the 湖、库 limits
+    where ``lake``.
     """
     row = limits_of(edition)[item]
     v = valid_values(
@@ -201,6 +247,11 @@ def item_class(
         failed = v[:, None] > lim * (1 + REL_TOL)
     else:  # "min": DO, higher is better
         failed = v[:, None] < lim * (1 - REL_TOL)
+        if item == "do" and temperature is not None:  # Class Ⅰ also at 90 % saturation
+            sat = DO_CLASS_I_SATURATION * do_saturation(
+                np.broadcast_to(np.asarray(temperature, dtype=object), v.shape)
+            )
+            failed[:, 0] &= ~(v >= sat * (1 - REL_TOL))
     out[ok] = 1.0 + failed[ok].sum(axis=1)
     return out
 
@@ -213,11 +264,13 @@ def single_factor_classes(
 ) -> pd.DataFrame:
     """Class 1…6 (Float64, NA = missing) of every Table 1 item column, GB 3838-2002 §5.1.
 
-    Columns of ``frame`` that are not item codes are ignored; ``items`` restricts the items.
+    [@gb3838-2002:5.1]. Columns of ``frame`` that are not item codes are ignored; ``items``
+    restricts the items. A ``temp_c`` column (°C) lets DO meet Class Ⅰ at 90 % saturation.
     """
     lake = lake_mask(waterbody, frame.index)
     wanted = [c for c in (items or ITEMS) if c in frame.columns and c in limits_of(edition)]
-    data = {c: item_class(c, frame[c].to_numpy(), lake, edition) for c in wanted}
+    temp = frame[TEMPERATURE].to_numpy() if TEMPERATURE in frame.columns else None
+    data = {c: item_class(c, frame[c].to_numpy(), lake, edition, temp) for c in wanted}
     return pd.DataFrame(data, index=frame.index, columns=wanted).astype("Float64")
 
 

@@ -1,4 +1,9 @@
-"""Many sections: river/basin/zone status and change, 环办〔2011〕22号 (standards.md §6).
+"""Many sections: river/basin/zone status and change, 环办〔2011〕22号.
+
+[@hbb2011-22:groups] [@hbb2011-22:change] — the method's text was not read; the share
+thresholds rest on one source and the change thresholds on memory (both unconfirmed; the
+full text of 环办〔2011〕22号 would confirm them).
+
 
 * status of a group with ≥ 5 sections by the section-class-share method
   (河流、流域（水系）水质评价):
@@ -8,8 +13,8 @@
 * fewer than 5 sections: mean of each item over the sections, then the single-factor class,
   graded like a section;
 * change between periods (水质变化趋势): ΔG − ΔD with |ΔG − ΔD| ≤ 10 no significant
-  change, 10 < … ≤ 20 some change, > 20 significant change (10/20 marked [M] in
-  standards.md §11); change of a grade or class: same = no significant change,
+  change, 10 < … ≤ 20 some change, > 20 significant change (10/20 from memory,
+  unconfirmed); change of a grade or class: same = no significant change,
   1 step = some change, ≥ 2 steps = significant.
 
 Shares are percentages (0–100) of the sections with a class.
@@ -32,7 +37,7 @@ STATUS_GRADES: Final = ("优", "良好", "轻度污染", "中度污染", "重度
 def class_shares(classes: pd.Series, by: pd.Series | pd.DataFrame | None = None) -> pd.DataFrame:
     """Per group: ``n_sections`` and the percentage of each class, of Ⅰ–Ⅲ and of 劣Ⅴ.
 
-    环办〔2011〕22号 断面水质类别比例法 (standards.md §6). ``classes`` are section labels
+    环办〔2011〕22号 断面水质类别比例法 [@hbb2011-22:groups]. ``classes`` are section labels
     (NA excluded);
     ``by`` the group key(s) aligned with it (None = one group, index ``"all"``).
     """
@@ -58,7 +63,7 @@ def class_shares(classes: pd.Series, by: pd.Series | pd.DataFrame | None = None)
 def status_from_shares(share_i_iii: object, share_worse_v: object) -> pd.Series:
     """River/basin status 优…重度污染 from Ⅰ–Ⅲ and 劣Ⅴ percentages.
 
-    环办〔2011〕22号 河流、流域（水系）水质评价 (standards.md §6).
+    环办〔2011〕22号 河流、流域（水系）水质评价 [@hbb2011-22:groups].
     """
     g = pd.to_numeric(pd.Series(share_i_iii), errors="coerce").to_numpy(np.float64)
     d = pd.to_numeric(pd.Series(share_worse_v), errors="coerce").to_numpy(np.float64)
@@ -80,6 +85,7 @@ def group_status(
     of each item over the sections, classify, grade as a section (``method`` =
     ``"shares"``/``"mean"``; ``class`` set only for ``"mean"``). ``waterbody`` scalar or
     per-row Series (a group's mean uses its first).
+    [@hbb2011-22:groups]
     """
     keys = [by] if isinstance(by, str) else list(by)
     cls = classify(sections, waterbody)
@@ -115,7 +121,7 @@ def change_by_shares(
 ) -> pd.DataFrame:
     """ΔG − ΔD change of a group between two periods.
 
-    环办〔2011〕22号 水质变化趋势, 组合类别比例法 (standards.md §6).
+    环办〔2011〕22号 水质变化趋势, 组合类别比例法 [@hbb2011-22:change].
 
     ΔG, ΔD: change (later − earlier) of the Ⅰ–Ⅲ and 劣Ⅴ percentages. > 0 better, < 0 worse;
     |ΔG − ΔD| ≤ 10 无明显变化, ≤ 20 有所好转/变差, > 20 明显好转/变差.
@@ -142,6 +148,7 @@ def change_by_class(before: object, after: object) -> pd.Series:
 
     0 steps 无明显变化, 1 step 有所好转/变差, ≥ 2 steps 明显好转/变差
     (Ⅰ and Ⅱ count as one grade, 优).
+    [@hbb2011-22:change]
     """
     b = _grade_step(class_numbers(pd.Series(before)).to_numpy(np.float64, na_value=np.nan))
     a = _grade_step(class_numbers(pd.Series(after)).to_numpy(np.float64, na_value=np.nan))
@@ -151,7 +158,7 @@ def change_by_class(before: object, after: object) -> pd.Series:
 def change_by_status(before: object, after: object) -> pd.Series:
     """Change of a river/basin status grade (优…重度污染), as for classes.
 
-    环办〔2011〕22号 水质变化趋势 (standards.md §6).
+    环办〔2011〕22号 水质变化趋势 [@hbb2011-22:change].
     """
     rank = {g: i for i, g in enumerate(STATUS_GRADES)}
     b = pd.Series(before).map(rank).to_numpy(np.float64)

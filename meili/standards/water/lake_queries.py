@@ -2,8 +2,11 @@
 change between periods and CWQI ranking — the I/O edge of :mod:`meili.standards.water`.
 
 Methods: 环办〔2011〕22号 (period means first, then classify; class shares; < 5 sections →
-mean of sections; ΔG − ΔD change) and 环办监测〔2017〕51号 (CWQI), against GB 3838-2002 Table 1
-(standards.md §5–§7). Aggregation runs in DuckDB; classification uses the pure functions.
+mean of sections; ΔG − ΔD change) [@hbb2011-22:statistics] [@hbb2011-22:groups]
+[@hbb2011-22:change] and 环办监测〔2017〕51号 (CWQI) [@cwqi-2017:formula], against GB 3838-2002
+Table 1 [@gb3838-2002:t1]. Neither method's text was read: several of their rules are
+unconfirmed (see their modules). Aggregation runs in DuckDB; classification uses the pure
+functions.
 
 ``source`` is a DuckDB connection holding a ``water_samples`` view (``meili.lake.store.connect()``)
 or a pandas frame with the same columns. Periods are ``start ≤ time < end``; an ``end`` given as
@@ -20,9 +23,9 @@ import numpy as np
 import pandas as pd
 
 from meili.errors import UserError
-from meili.standards.water.cwqi import city_cwqi, cwqi_change, cwqi_rank
+from meili.standards.water.cwqi import DEFAULT_VARIANT, city_cwqi, cwqi_change, rank_cwqi
 from meili.standards.water.evaluation2011 import classify, quality_grade
-from meili.standards.water.gb3838 import TABLE1
+from meili.standards.water.gb3838 import TABLE1, TEMPERATURE
 from meili.standards.water.groups2011 import change_by_shares, group_status
 from meili.standards.water.names import waterbody_from_name
 
@@ -85,14 +88,16 @@ def section_means(
 ) -> pd.DataFrame:
     """Arithmetic period mean of each GB 3838 item per section (环办〔2011〕22号 数据统计).
 
-    One row per (province, section) with ``basin``, ``n_samples``, the item means, ``waterbody``
+    One row per (province, section) with ``basin``, ``n_samples``, the item means (and the
+    mean water temperature ``temp_c``, for the DO saturation of GB 3838 Class Ⅰ), ``waterbody``
     (river/lake) and ``waterbody_source`` (``register`` or ``name``). Empty frame if no sample.
+    [@hbb2011-22:statistics]
     """
     con = _connection(source)
     if "water_samples" not in _tables(con):
         raise UserError("the lake has no water_samples; run `meili ingest water-samples FILE`")
     cols = _columns(con, "water_samples")
-    items = [c for c in TABLE1 if c in cols]
+    items = [c for c in (*TABLE1, TEMPERATURE) if c in cols]
     s, e = period_bounds(start, end)
     where, params = ["time >= ?", "time < ?"], [s.to_pydatetime(), e.to_pydatetime()]
     for name, value in (("province", province), ("basin", basin), ("section", section)):
@@ -175,6 +180,7 @@ def assess_period(
     Ⅰ–Ⅲ (优良) and 劣Ⅴ shares and the status by the class-share method, or, for fewer than
     5 sections, by the class of the mean of the sections. Raises :class:`UserError` when the
     period holds no sample.
+    [@hbb2011-22:statistics] [@hbb2011-22:groups]
     """
     sections = section_means(source, start, end, province=province, basin=basin, section=section)
     if sections.empty:
@@ -191,7 +197,10 @@ def assess_period(
 
 
 def compare_groups(now: pd.DataFrame, before: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Add ΔG, ΔD, ΔG − ΔD and the verdict (环办〔2011〕22号 水质变化趋势) to ``now``'s groups."""
+    """Add ΔG, ΔD, ΔG − ΔD and the verdict (环办〔2011〕22号 水质变化趋势) to ``now``'s groups.
+
+    [@hbb2011-22:change]
+    """
     prev = before.set_index(by)[["share_I_III", "share_worse_V"]]
     cur = now.set_index(by)
     prev = prev.reindex(cur.index)
@@ -216,22 +225,27 @@ def cwqi_by_group(
     *,
     by: GroupBy = "province",
     compare: tuple[object, object] | None = None,
+    variant: str = DEFAULT_VARIANT,
 ) -> pd.DataFrame:
     """CWQI per group, rank (ascending, ties share the best rank) and ΔCWQI % vs ``compare``.
 
-    环办监测〔2017〕51号: period means per section, Σ CWQI(i) over the routine items, river and
-    lake parts weighted by section counts. ``by="city"`` needs a ``city`` column in the lake's
+    环办监测〔2017〕51号 [@cwqi-2017:formula] [@cwqi-2017:city] [@cwqi-2017:rank]: period means
+    per section (the method's text was not read: unconfirmed), Σ CWQI(i) over the items of
+    ``variant`` (``"full"``: the method's 21 items;
+    ``"automatic"``: the automatic-station items [@meili:cwqi-automatic]), river and lake
+    parts weighted by section counts. Only groups with every item of the variant get a rank
+    (``complete``, ``missing_items``). ``by="city"`` needs a ``city`` column in the lake's
     ``water_sections`` register.
     """
-    now = _cwqi(source, start, end, by)
+    now = _cwqi(source, start, end, by, variant)
     if compare is not None:
-        base = _cwqi(source, compare[0], compare[1], by).set_index(by)["cwqi"]
+        base = _cwqi(source, compare[0], compare[1], by, variant).set_index(by)["cwqi"]
         now["cwqi_base"] = now[by].map(base)
         now["cwqi_change_pct"] = cwqi_change(now["cwqi"], now["cwqi_base"]).to_numpy()
     return now
 
 
-def _cwqi(source: Source, start: object, end: object, by: str) -> pd.DataFrame:
+def _cwqi(source: Source, start: object, end: object, by: str, variant: str) -> pd.DataFrame:
     sections = section_means(source, start, end)
     if sections.empty:
         raise UserError(f"no water samples between {start} and {end}")
@@ -240,8 +254,11 @@ def _cwqi(source: Source, start: object, end: object, by: str) -> pd.DataFrame:
     elif by not in sections.columns:
         raise UserError(f"cannot rank by {by!r} (use province or city)")
     sections[by] = sections[by].fillna(UNKNOWN)
-    out = city_cwqi(sections, by, sections["waterbody"]).reset_index()
-    out["rank"] = cwqi_rank(out["cwqi"]).to_numpy()
+    try:
+        out = city_cwqi(sections, by, sections["waterbody"], variant).reset_index()
+    except ValueError as exc:  # an unknown variant name
+        raise UserError(str(exc)) from None
+    out["rank"] = rank_cwqi(out).to_numpy()
     return out.sort_values(["rank", by], na_position="last").reset_index(drop=True)
 
 

@@ -5,7 +5,7 @@ lake/reservoir point when its name says it lies *in* one (湖心, 库心, 湖区
 水库, 淀, …) and not on a river entering or leaving one (入湖口, 入库口, 出口, 闸, 桥, 水厂, 下游…).
 This is a heuristic, not a rule of any standard: many lake points carry place names only
 (兰山嘴, 南刘庄 on 太湖), so it misses them; callers with a section register should pass the
-register's waterbody type instead.
+register's waterbody type instead. [@meili:waterbody-name] [@gb3838-2002:t1]
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ Markers (CNEMC releases and HJ 91.2-style lab reports):
 * a negative number → ``negative``; pH outside 0–14 → ``ph_out_of_range``;
   anything else not a number → ``unparseable``. Flagged cells get NaN, except below-detection.
 
-Below-detection values. standards.md §5–§6 and the 2011 method (环办〔2011〕22号) are silent:
+Below-detection values. GB 3838-2002 and the 2011 method (环办〔2011〕22号) are silent
+[@meili:water-detection-limit]:
 a 2016 review of the method (《环境监测管理与技术》2016(6)) lists the treatment of values below
 the detection limit among the points the method leaves open. Meili's default is **half the
 detection limit** (``"half"``), the usual convention of Chinese monitoring statistics, which keeps

@@ -1,7 +1,7 @@
 """Comprehensive trophic level index TLI(Σ) of lakes/reservoirs.
 
 《湖泊（水库）富营养化评价方法及分级技术规定》(中国环境监测总站 总站生字〔2001〕090号), adopted by
-环办〔2011〕22号 for lake nutrient status (standards.md §6, "Lakes and reservoirs — TLI"):
+环办〔2011〕22号 for lake nutrient status [@hbb2011-22:lake-nutrients] [@tli-2001:formula]:
 
 * TLI(Σ) = Σ W_j·TLI(j), W_j = r_ij² / Σ r_ij² over the parameters used, r_ij = correlation of
   parameter j with chla for Chinese lakes: chla 1, TP 0.84, TN 0.82, SD −0.83, CODMn 0.83;
@@ -32,12 +32,16 @@ COEFFICIENTS: Final = {
     "codmn": (0.109, 2.661),
 }
 #: Grades: TLI < 30 贫营养; 30 ≤ TLI ≤ 50 中营养; 50 < TLI ≤ 60 轻度富营养;
-#: 60 < TLI ≤ 70 中度富营养; TLI > 70 重度富营养 (boundaries as printed in S15, standards.md §6).
+#: 60 < TLI ≤ 70 中度富营养; TLI > 70 重度富营养 [@tli-2001:grades] (bounds as printed in one
+#: mirror; unconfirmed).
 GRADES: Final = ("贫营养", "中营养", "轻度富营养", "中度富营养", "重度富营养")
 
 
 def weights(parameters: tuple[str, ...] = PARAMETERS) -> dict[str, float]:
-    """W_j = r_ij² / Σ r_ij² over ``parameters`` (总站生字〔2001〕090号 formula (2))."""
+    """W_j = r_ij² / Σ r_ij² over ``parameters`` (总站生字〔2001〕090号 formula (2)).
+
+    [@tli-2001:formula]
+    """
     r2 = {p: CORRELATION[p] ** 2 for p in parameters}
     total = sum(r2.values())
     return {p: v / total for p, v in r2.items()}
@@ -57,7 +61,7 @@ def tli_components(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def tli(frame: pd.DataFrame, *, partial: bool = False) -> pd.Series:
-    """TLI(Σ) per row — 总站生字〔2001〕090号 formula (1).
+    """TLI(Σ) per row — 总站生字〔2001〕090号 formula (1) [@tli-2001:formula].
 
     By default all five parameters are required (NaN otherwise). ``partial=True`` uses the
     parameters present in each row, re-weighting W_j over them as formula (2) defines.
@@ -74,7 +78,10 @@ def tli(frame: pd.DataFrame, *, partial: bool = False) -> pd.Series:
 
 
 def trophic_grade(values: object) -> pd.Series:
-    """贫营养 / 中营养 / 轻度 / 中度 / 重度富营养 for TLI(Σ) values (grades as in ``GRADES``)."""
+    """贫营养 / 中营养 / 轻度 / 中度 / 重度富营养 for TLI(Σ) values (grades as in ``GRADES``).
+
+    [@tli-2001:grades] (bounds from one mirror; unconfirmed).
+    """
     s = pd.Series(values) if not isinstance(values, pd.Series) else values
     v = pd.to_numeric(s, errors="coerce").to_numpy(np.float64, na_value=np.nan)
     grade = np.select([v < 30, v <= 50, v <= 60, v <= 70, v > 70], list(GRADES), default="")

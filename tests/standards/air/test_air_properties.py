@@ -59,7 +59,8 @@ def test_monotone_and_non_negative(edition: str, item: str, values: list[float])
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.floats(0, 700, allow_nan=False), min_size=1, max_size=20), editions)
 def test_level_consistent_with_aqi(values: list[float], edition: str) -> None:
-    out = aqi({"PM25_24H": values, "PM10_24H": values}, edition, above_table="cap")
+    data = {"PM25_24H": values, "PM10_24H": values}
+    out = aqi(data, edition, indicators=list(data), above_table="cap")
     bounds = [50, 100, 150, 200, 300]
     for a, lv in zip(out["AQI"].tolist(), out["level"].tolist(), strict=True):
         assert lv == 1 + sum(a > b for b in bounds)

@@ -26,13 +26,13 @@ def test_vectors(item: str, conc: list[float], v2012: list[int], v2026: list[int
 
 
 def test_float_ceiling_is_exact() -> None:
-    # standards.md §10.2 H4: exact integers must not be bumped by float error
-    assert iaqi("PM25_24H", [4.9]).tolist() == [7]
-    assert iaqi("CO_24H", [2.2]).tolist() == [55]
-    assert iaqi("O3_8H", [102.4]).tolist() == [52]
-    assert iaqi("O3_1H", [160.8]).tolist() == [51]
-    assert iaqi("CO_1H", [65.4]).tolist() == [218]
-    assert iaqi("PM10_24H", [352.1]).tolist() == [203]
+    # aqi_hub 0.3.3 deviation H4: exact integers must not be bumped by float error
+    assert iaqi("PM25_24H", [4.9], "2012").tolist() == [7]
+    assert iaqi("CO_24H", [2.2], "2012").tolist() == [55]
+    assert iaqi("O3_8H", [102.4], "2012").tolist() == [52]
+    assert iaqi("O3_1H", [160.8], "2012").tolist() == [51]
+    assert iaqi("CO_1H", [65.4], "2012").tolist() == [218]
+    assert iaqi("PM10_24H", [352.1], "2012").tolist() == [203]
 
 
 def test_gbt8170_input_rounding_2026() -> None:
@@ -57,15 +57,15 @@ def test_over_800_rules() -> None:
 
 
 def test_missing_and_invalid_inputs_stay_missing() -> None:
-    got = iaqi("PM25_24H", [np.nan, None, -1, "x", float("inf"), 10])
+    got = iaqi("PM25_24H", [np.nan, None, -1, "x", float("inf"), 10], "2012")
     assert str(got.dtype) == "Int64"
     assert got.isna().tolist() == [True] * 5 + [False]
     series = pd.Series([35.0, np.nan], index=["a", "b"])
-    assert list(iaqi("PM25_24H", series).index) == ["a", "b"]
+    assert list(iaqi("PM25_24H", series, "2012").index) == ["a", "b"]
     with pytest.raises(AboveTableError):
-        iaqi("PM25_24H", [501], above_table="raise")
+        iaqi("PM25_24H", [501], "2012", above_table="raise")
     with pytest.raises(ValueError):
-        iaqi("PM1_24H", [1])
+        iaqi("PM1_24H", [1], "2012")
 
 
 def test_daily_o3_one_hour_only_in_2012() -> None:
@@ -106,10 +106,19 @@ def test_level_table() -> None:
 
 
 def test_above_table_in_aqi() -> None:
-    data = {"PM10_24H": [700], "PM25_24H": [100]}
-    assert aqi(data, "2012")["AQI"].isna().iloc[0]
-    assert aqi(data, "2012")["above_table"].iloc[0]
-    assert aqi(data, "2012", above_table="cap")["AQI"].iloc[0] == 500
+    # issue 12 item 1: a dust-storm day is a level-6 day at AQI 500 (convention), flagged
+    data = {"PM10_24H": [2000, 700, 100], "PM25_24H": [100, 100, 100]}
+    for edition in ("2012", "2026"):
+        out = aqi(data, edition, indicators=list(data))
+        assert out["AQI"].tolist() == [500, 500, 132 if edition == "2012" else 137]
+        assert out["above_table"].tolist() == [True, True, False]
+        assert out["level"].tolist()[:2] == [6, 6]
+        assert out["category_zh"].iloc[0] == "严重污染"
+        assert out["primary"].iloc[0] == "PM10"
+        strict = aqi(data, edition, indicators=list(data), above_table="missing")
+        assert strict["AQI"].isna().tolist() == [True, True, False]
+        with pytest.raises(AboveTableError):
+            aqi(data, edition, indicators=list(data), above_table="raise")
 
 
 def test_edition_by_date() -> None:

@@ -83,14 +83,20 @@ def test_main_pollutants_order_and_priority() -> None:
             "tp": [0.5],  # 劣Ⅴ, multiple 1.5
             "codmn": [12.0],  # Ⅴ, multiple 1.0
             "cod": [35.0],  # Ⅴ, multiple 0.75
-            "pb": [0.06],  # Ⅴ, multiple 0.2 — heavy metal, listed although 5th
+            "pb": [0.06],  # Ⅴ, multiple 0.2 — heavy metal: first ("优先"), though 5th by class
             "do": [4.0],  # Ⅳ
         }
     )
     mp = main_pollutants(f)
-    assert list(mp["item"]) == ["nh3n", "tp", "codmn", "pb"]
-    assert list(mp["reason"]) == ["top", "top", "top", "priority"]
-    assert mp["multiple"].iloc[0] == pytest.approx(2.0)
+    # issue 12 item 7: cyanide and heavy metals that exceed are placed first, then the
+    # worst others fill the list up to three
+    assert list(mp["item"]) == ["pb", "nh3n", "tp"]
+    assert list(mp["reason"]) == ["priority", "top", "top"]
+    assert list(mp["rank"]) == [1, 2, 3]
+    assert mp["multiple"].iloc[1] == pytest.approx(2.0)
+    # several priority items: all kept, ordered among themselves by class then multiple
+    f2 = f.assign(cn=[0.25], cd=[0.02])  # CN 劣Ⅴ ×0.25, Cd 劣Ⅴ ×3.0, Pb Ⅴ
+    assert list(main_pollutants(f2)["item"]) == ["cd", "cn", "pb"]
 
 
 def test_no_main_pollutants_when_class_iii_or_better() -> None:
