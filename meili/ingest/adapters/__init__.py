@@ -25,7 +25,10 @@ class Choice:
 
 
 def _generic(loaded: Loaded, kind: Kind) -> Extract:
-    return tabular.extract_table(loaded.table, kind, loaded.name)
+    opts = loaded.options
+    return tabular.extract_table(
+        loaded.table, kind, loaded.name, decimal=opts.decimal, date_order=opts.date_order
+    )
 
 
 def choose(loaded: Loaded, kind_name: str) -> Choice:

@@ -21,7 +21,15 @@ def matches(header: list[str]) -> bool:
 
 def extract(loaded: Loaded, kind: Kind) -> Extract:
     """Read the list and flag decommissioned (停运) sites."""
-    ext = extract_table(loaded.table, kind, loaded.name, adapter=NAME)
+    opts = loaded.options
+    ext = extract_table(
+        loaded.table,
+        kind,
+        loaded.name,
+        adapter=NAME,
+        decimal=opts.decimal,
+        date_order=opts.date_order,
+    )
     names = ext.frame["name"].fillna("")
     ext.frame["decommissioned"] = names.str.contains("停运").astype("boolean")
     return ext

@@ -33,6 +33,15 @@ def extract(loaded: Loaded, kind: Kind) -> Extract:
             "(e.g. …_2021-04.csv)",
             Location(loaded.name),
         )
-    ext = extract_table(loaded.table, kind, loaded.name, adapter=NAME, year=period[0].year)
+    opts = loaded.options
+    ext = extract_table(
+        loaded.table,
+        kind,
+        loaded.name,
+        adapter=NAME,
+        year=period[0].year,
+        decimal=opts.decimal,
+        date_order=opts.date_order,
+    )
     ext.period = period
     return ext

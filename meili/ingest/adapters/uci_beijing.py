@@ -61,7 +61,17 @@ def extract(loaded: Loaded, kind: Kind) -> Extract:
     table.cells[len(table.header)] = station.map(codes).where(station.isin(codes), station)
     table.header = [*table.header, "site_code"]
     units = {m: "ug/m3" for m in ("pm25", "pm10", "so2", "no2", "o3", "co")}
-    ext = extract_table(table, kind, loaded.name, adapter=NAME, units=units, ignore=WEATHER)
+    opts = loaded.options
+    ext = extract_table(
+        table,
+        kind,
+        loaded.name,
+        adapter=NAME,
+        units=units,
+        ignore=WEATHER,
+        decimal=opts.decimal,
+        date_order=opts.date_order,
+    )
     ext.period = period_from_name(loaded.name)
     unknown = sorted(set(station[~station.isin(codes)].unique()) - {""})
     if unknown:
