@@ -93,6 +93,7 @@ class Extract:
     notes: list[str] = field(default_factory=list)
     period: tuple[pd.Timestamp, pd.Timestamp] | None = None
     units: dict[str, str] = field(default_factory=dict)
+    stated: list[str] | None = None  # canonical columns the source has (None: all)
 
     @property
     def rows(self) -> int:

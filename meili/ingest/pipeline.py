@@ -296,7 +296,7 @@ def _ingest_file(
 
     superseded = {history[-1]} if history else set()
     table = to_arrow(schema, good, batch_id)
-    restated = find_restated(root, manifest, schema, table, exclude=superseded)
+    restated = find_restated(root, manifest, schema, table, superseded, ext.stated)
     refused = restated.different if opts.on_conflict == "refuse" else np.zeros(len(good), bool)
     if refused.any():
         errors = pd.concat(
@@ -304,9 +304,11 @@ def _ingest_file(
         )
         qrows, _ = build(errors, ext, batch_id=batch_id, kind=kind.name, file=path.name)
     land = ~restated.same & ~refused
-    landing = good[land].reset_index(drop=True)
     replacing = None
     if opts.on_conflict == "replace" and restated.different.any():
+        good, table = _carry(restated, good, table, schema, batch_id)
+    landing = good[land].reset_index(drop=True)
+    if replacing is None and opts.on_conflict == "replace" and restated.different.any():
         replacing = Replacing(
             matches=_all_matches_of(restated, land, np.cumsum(land) - 1),
             batches=manifest["batches"],
@@ -394,6 +396,25 @@ def _ingest_file(
         adapter=choice.adapter,
         notes=list(ext.notes),
     )
+
+
+def _carry(
+    restated: Restated, good: pd.DataFrame, table: pa.Table, schema: DatasetSchema, batch_id: str
+) -> tuple[pd.DataFrame, pa.Table]:
+    """Replacing records take the columns their source does not have from the records they
+    replace (a file with PM2.5 only does not erase the PM10 of the hours it restates)."""
+    carried = [c.removeprefix("old:") for c in restated.matches.columns if c.startswith("old:")]
+    if not carried:
+        return good, table
+    m = restated.matches[restated.different[restated.matches["new"].to_numpy(dtype=np.int64)]]
+    m = m.drop_duplicates("new")
+    pos = m["new"].to_numpy(dtype=np.int64)
+    good = good.copy()
+    for c in carried:
+        col = good[c].copy()
+        col.iloc[pos] = m[f"old:{c}"].to_numpy()
+        good[c] = col.astype(good[c].dtype) if good[c].dtype != object else col
+    return good, to_arrow(schema, good, batch_id)
 
 
 def _all_matches_of(restated: Restated, land: np.ndarray, new_pos: np.ndarray) -> pd.DataFrame:

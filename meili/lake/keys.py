@@ -3,8 +3,10 @@
 Each live part records the range of every key column, so only parts whose ranges meet the
 new records' ranges are read; those are joined with the new records on the key in DuckDB
 (nulls in a key compare equal, as in the in-file duplicate check). A restated record is
-*the same* when every value column is equal (no change, nothing to write) and *different*
-otherwise (replaced as a revision, or refused, by the writer's policy).
+*the same* when every value column the new record states is equal (no change, nothing to
+write) and *different* otherwise (replaced as a revision, or refused, by the writer's
+policy). Columns a source does not have at all are not statements: they are not compared,
+and a replacing record takes them from the record it replaces (``carried`` values).
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ class Restated:
     """Which new records restate live ones.
 
     ``same`` and ``different`` are masks over the new records; ``matches`` lists every match
-    (``new`` position, old ``path`` and ``row`` number, old ``batch``, ``same``).
+    (``new`` position, old ``path`` and ``row`` number, old ``batch``, ``same``, and the old
+    value of each column the new records do not state, as ``old:<column>``).
     """
 
     same: np.ndarray
@@ -80,9 +83,11 @@ def find_restated(
     schema: DatasetSchema,
     table: pa.Table,
     exclude: set[str] = frozenset(),
+    stated: list[str] | None = None,
 ) -> Restated:
     """Which rows of ``table`` restate live records of the dataset (batches in ``exclude``,
-    e.g. the earlier version of the same source, are left out)."""
+    e.g. the earlier version of the same source, are left out). ``stated`` names the value
+    columns the source has (default: all)."""
     n = table.num_rows
     if not n:
         return Restated.nothing(0)
@@ -98,8 +103,11 @@ def find_restated(
     new = table.select([*schema.key, *schema.values]).append_column(
         "_new", pa.array(np.arange(n, dtype=np.int64))
     )
+    compared = [c for c in schema.values if stated is None or c in stated]
+    carried = [c for c in schema.values if c not in compared]
     on = " AND ".join(f'o."{k}" IS NOT DISTINCT FROM n."{k}"' for k in schema.key)
-    same = " AND ".join(f'o."{c}" IS NOT DISTINCT FROM n."{c}"' for c in schema.values) or "true"
+    same = " AND ".join(f'o."{c}" IS NOT DISTINCT FROM n."{c}"' for c in compared) or "true"
+    old = "".join(f', o."{c}" AS "old:{c}"' for c in carried)
     listing = ", ".join(_quote(root / p) for p in parts)
     con = duckdb.connect()
     try:
@@ -107,7 +115,7 @@ def find_restated(
         found = con.execute(
             f"""
             SELECT n._new AS new, o.filename AS path, o.file_row_number AS row,
-                   o.batch_id AS batch, ({same}) AS same
+                   o.batch_id AS batch, ({same}) AS same{old}
             FROM read_parquet([{listing}], filename = true, file_row_number = true,
                               union_by_name = true, hive_partitioning = false) o
             JOIN _new_rows n ON {on}

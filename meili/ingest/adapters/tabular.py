@@ -196,6 +196,7 @@ def extract_table(
         cols = np.array([source_col.get(c, c) for c in columns], dtype=object)
         return lines[recs], cols
 
+    stated = [c for c in kind.names if c in positions or (c == kind.time and has_time)]
     return Extract(
         frame=frame,
         lines=lines,
@@ -205,6 +206,7 @@ def extract_table(
         errors=errors,
         notes=notes,
         units=units,
+        stated=stated,
     )
 
 

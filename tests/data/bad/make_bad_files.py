@@ -682,8 +682,7 @@ def integrity_cases() -> None:
 
     # 1. decimal commas (semicolon CSV): read as 30.5, not 305; mixed separators refused
     lines = ["site_code;time;pm25;co"] + [
-        f"{r.site};{r.time};{v(r.pm25 + 0.5).replace('.', ',')};"
-        f"{v(r.co).replace('.', ',')}"
+        f"{r.site};{r.time};{v(r.pm25 + 0.5).replace('.', ',')};{v(r.co).replace('.', ',')}"
         for r in air.itertuples()
     ]
     first = air.iloc[0]
@@ -780,9 +779,7 @@ def integrity_cases() -> None:
     case("huge_cell.csv", big, outcome="error", message="a cell is longer than", limit=1_000_000)
     # 3. Excel formulas without cached values (a workbook written by a script)
     head_x = ["站点编码", "监测时间", "PM2.5", "PM10"]
-    body_x = [
-        [r.site, r.time, float(r.pm25), float(r.pm10)] for r in air.itertuples()
-    ]
+    body_x = [[r.site, r.time, float(r.pm25), float(r.pm10)] for r in air.itertuples()]
     body_x[1][2] = "=C2*2"
     body_x[3][3] = "=SUM(D2:D4)"
     case(
