@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from meili.cli.common import FormatOption, emit
-from meili.errors import NotFoundError
+from meili.errors import MeiliError, NotFoundError
 from meili.output import Format
 
 app = typer.Typer(
@@ -124,3 +124,79 @@ def quarantine(
     emit(shown[cols].to_dict("records"), fmt, columns=cols, meta=meta)
     if limit and len(frame) > limit and fmt is Format.table:
         typer.echo(f"… {len(frame) - limit} more (use --limit 0 or --export)", err=True)
+
+
+CHECK_COLUMNS = ["area", "severity", "file", "problem", "repair"]
+
+
+class Damaged(MeiliError):
+    """The check found damage (exit code 4, the store-damaged code)."""
+
+    exit_code = 4
+
+
+def _findings() -> list:
+    from meili.assess.rounds import check_rounds
+    from meili.db.session import check_database
+    from meili.lake.check import Problem, check_lake
+    from meili.lake.store import lake_root
+
+    found = list(check_lake(lake_root()))
+    found += [
+        Problem("rounds", f, why, repair="set the round aside (rounds/.damaged-…)")
+        for f, why in check_rounds()
+    ]
+    found += [
+        Problem(
+            "database",
+            f,
+            why,
+            repair="restore it from a backup, or move it aside and run `meili init`",
+        )
+        for f, why in check_database()
+    ]
+    return found
+
+
+@app.command()
+def check(fmt: FormatOption = Format.table) -> None:
+    """Verify the store: lake manifest and parts, rounds, database (exit 4 on damage).
+    检查数据存储是否损坏。"""
+    found = _findings()
+    rows = [p.record() for p in found]
+    damage = [p for p in found if p.severity == "damage"]
+    if fmt is Format.table and not rows:
+        typer.echo("the store is sound (lake, rounds, database) 数据存储完好")
+        return
+    emit(
+        rows,
+        fmt,
+        columns=CHECK_COLUMNS,
+        meta={"damage": len(damage)} if fmt is Format.json else None,
+    )
+    if damage:
+        raise Damaged(f"{len(damage)} damaged; `meili data repair` restores what it can")
+
+
+@app.command()
+def repair() -> None:
+    """Restore the last consistent state where possible (lake manifest, damaged batches,
+    damaged rounds, leftovers). 修复数据存储。"""
+    from meili.assess.rounds import check_rounds, set_aside
+    from meili.lake.check import repair_lake
+    from meili.lake.store import lake_root
+
+    actions = repair_lake(lake_root())
+    for file, _why in check_rounds():
+        name = Path(file).parent.name
+        if Path(file).parent.exists():
+            actions.append(f"round {name}: damaged; set aside as {set_aside(name).name}")
+    for line in actions:
+        typer.echo(line)
+    left = [p for p in _findings() if p.severity == "damage"]
+    if left:
+        first = left[0]
+        more = f" (and {len(left) - 1} more: see `meili data check`)" if len(left) > 1 else ""
+        raise Damaged(f"not repaired: {first.file}: {first.problem} ({first.repair}){more}")
+    if not actions:
+        typer.echo("nothing to repair 无需修复")

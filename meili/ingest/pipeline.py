@@ -254,8 +254,8 @@ def _ingest_file(
     schema = kind.lake_schema()
     source = f"{kind.name}:{path.name}"
     history = manifest["sources"].get(source, [])
-    if history and manifest["batches"][history[-1]]["sha256"] == src.sha256:
-        prev = manifest["batches"][history[-1]]
+    prev = manifest["batches"][history[-1]] if history else None
+    if prev and prev.get("superseded") is None and prev["sha256"] == src.sha256:
         return _unchanged(path, kind.name, prev, "same content already ingested")
     for rec in mf.live(manifest):
         if rec["kind"] == kind.name and rec["sha256"] == src.sha256:
@@ -294,7 +294,7 @@ def _ingest_file(
         if rec.get("dataset") == kind.dataset and rec.get("content_sha256") == content:
             return _unchanged(path, kind.name, rec, f"same rows as {rec['file']}")
 
-    superseded = {history[-1]} if history else set()
+    superseded = {history[-1]} if prev and prev.get("superseded") is None else set()
     table = to_arrow(schema, good, batch_id)
     restated = find_restated(root, manifest, schema, table, superseded, ext.stated)
     refused = restated.different if opts.on_conflict == "refuse" else np.zeros(len(good), bool)
@@ -369,12 +369,11 @@ def _ingest_file(
         **manifest,
         "batches": {**manifest["batches"], batch_id: record},
         "sources": {**manifest["sources"], source: [*history, batch_id]},
-        "replaced": {
-            **manifest.get("replaced", {}),
-            **{old: {"by": by, "at": published} for old, by in written.rewrites.items()},
-        },
+        "replaced": dict(manifest.get("replaced", {})),
     }
-    if history:
+    for old_part, by in written.rewrites.items():
+        mf.replace_entry(new, old_part, by, published)
+    if superseded:
         old = dict(new["batches"][history[-1]])
         old["superseded"] = published
         new["batches"][history[-1]] = old
@@ -385,7 +384,7 @@ def _ingest_file(
         file=path.name,
         path=str(path),
         kind=kind.name,
-        status="replaced" if history else "landed",
+        status="replaced" if superseded else "landed",
         batch_id=batch_id,
         version=version,
         rows_read=record["rows_read"],

@@ -149,6 +149,17 @@ def history(root: Path) -> list[Path]:
     return sorted(kept, key=lambda p: int(p.stem), reverse=True)
 
 
+def write_as_is(root: Path, manifest: dict[str, Any]) -> None:
+    """Atomically write ``manifest`` as the current one, keeping its version (for repair)."""
+    tmp = root / f"{MANIFEST}.tmp-{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(manifest, fh, ensure_ascii=False, separators=(",", ":"))
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, root / MANIFEST)
+    _fsync_dir(root)
+
+
 def publish(root: Path, manifest: dict[str, Any]) -> int:
     """Atomically replace the manifest with ``manifest`` (its version is bumped); new version.
 
@@ -214,13 +225,28 @@ def resolve(manifest: dict[str, Any], path: str, as_of: int | None = None) -> st
     """
     version = manifest["version"] if as_of is None else as_of
     replaced = manifest.get("replaced", {})
-    seen = 0
-    while path in replaced and replaced[path]["at"] <= version:
-        path = replaced[path]["by"]
-        seen += 1
-        if path is None or seen > 10_000:
-            return None
-    return path
+    for _ in range(10_000):
+        entries = replaced.get(path)
+        if not entries:
+            return path
+        entries = [entries] if isinstance(entries, dict) else entries
+        now = [e for e in entries if e["at"] <= version]
+        if not now:
+            return path
+        by = max(now, key=lambda e: e["at"])["by"]
+        if by is None or by == path:  # gone, or restored to itself by a repair
+            return by
+        path = by
+    return None
+
+
+def replace_entry(manifest: dict[str, Any], path: str, by: str | None, at: int) -> None:
+    """Record that from version ``at`` the part ``path`` stands as ``by`` (None: gone;
+    ``path`` itself: restored)."""
+    replaced = manifest.setdefault("replaced", {})
+    old = replaced.get(path)
+    entries = [] if old is None else ([old] if isinstance(old, dict) else list(old))
+    replaced[path] = [*entries, {"by": by, "at": at}]
 
 
 def live_parts(
