@@ -5,7 +5,9 @@ invalid parameter 422 and a damaged store 503, each with a JSON body ``{"error":
 HTML page for the portal). The paths of the first API (``/api/…``) redirect (308) to
 ``/api/v1/…``.
 
-Served by ``meili serve`` (uvicorn, one worker by default; ``--workers N`` for more).
+Public reads are answered from memory while the store is unchanged
+(:mod:`meili.web.cache`): under load they cost about what a static file does. Served by
+``meili serve`` (uvicorn, one worker by default); ``benchmarks/bench_api.py`` measures it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from fastapi_offline import FastAPIOffline
 from meili import __version__
 from meili.errors import MeiliError, NotFoundError, StoreDamaged
 from meili.web import api, pages
+from meili.web.cache import PublicReadCache
 
 HERE = Path(__file__).parent
 
@@ -80,6 +83,7 @@ def create_app() -> FastAPIOffline:
 
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(PublicReadCache, prefix=api.PREFIX + "/")
     return app
 
 
