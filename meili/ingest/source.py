@@ -113,12 +113,21 @@ def _check_zip(raw: bytes, name: str) -> None:
         )
 
 
+_WIDTH = {"BOOLEAN": 1, "INT32": 4, "FLOAT": 4, "INT64": 8, "DOUBLE": 8, "INT96": 12}
+
+
 def _check_parquet(raw: bytes, name: str, limit: int) -> None:
     try:
         meta = pq.read_metadata(io.BytesIO(raw))
     except Exception:  # pyarrow raises several types; the Parquet reader reports it
         return
-    unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    unpacked = 0
+    for i in range(meta.num_row_groups):
+        group = meta.row_group(i)
+        for j in range(group.num_columns):
+            col = group.column(j)
+            width = _WIDTH.get(col.physical_type, 0)  # decoded size of fixed-width values
+            unpacked += max(col.total_uncompressed_size, group.num_rows * width)
     if unpacked > limit:
         raise UserError(
             f"the Parquet file unpacks to {unpacked:,} bytes, over the {limit:,}-byte limit",
