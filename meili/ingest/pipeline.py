@@ -255,10 +255,14 @@ def _ingest_file(
     source = f"{kind.name}:{path.name}"
     history = manifest["sources"].get(source, [])
     prev = manifest["batches"][history[-1]] if history else None
-    if prev and prev.get("superseded") is None and prev["sha256"] == src.sha256:
+
+    def settled(rec: dict) -> bool:  # landed as it would land now (nothing refused to revise)
+        return not (opts.on_conflict == "replace" and rec.get("rows_conflicting"))
+
+    if prev and prev.get("superseded") is None and prev["sha256"] == src.sha256 and settled(prev):
         return _unchanged(path, kind.name, prev, "same content already ingested")
     for rec in mf.live(manifest):
-        if rec["kind"] == kind.name and rec["sha256"] == src.sha256:
+        if rec["kind"] == kind.name and rec["sha256"] == src.sha256 and settled(rec):
             return _unchanged(path, kind.name, rec, f"same content as {rec['file']}")
     try:
         ext = choice.extract(loaded, kind)
@@ -291,7 +295,11 @@ def _ingest_file(
     qrows, _ = build(errors, ext, batch_id=batch_id, kind=kind.name, file=path.name)
     content = content_sha256(schema, good, qrows)
     for rec in mf.live(manifest):
-        if rec.get("dataset") == kind.dataset and rec.get("content_sha256") == content:
+        if (
+            rec.get("dataset") == kind.dataset
+            and rec.get("content_sha256") == content
+            and settled(rec)
+        ):
             return _unchanged(path, kind.name, rec, f"same rows as {rec['file']}")
 
     superseded = {history[-1]} if prev and prev.get("superseded") is None else set()
@@ -352,6 +360,7 @@ def _ingest_file(
         "rows_quarantined": len(qrows),
         "rows_unchanged": unchanged_rows,
         "rows_revised": written.revisions,
+        "rows_conflicting": int(refused.sum()),
         "on_conflict": opts.on_conflict,
         "started": started,
         "finished": _now(),
