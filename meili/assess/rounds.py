@@ -280,7 +280,7 @@ def load_round(name: str, table: str = "verdicts") -> tuple[dict[str, Any], pd.D
         ok = False
     if not ok:
         raise StoreDamaged(
-            file, f"round {name!r}: {table}.parquet was changed or lost after publication"
+            file, f"round {name!r}: {table}.parquet was changed after publication (or lost)"
         )
     try:
         return meta, pd.read_parquet(file)

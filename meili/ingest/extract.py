@@ -10,7 +10,7 @@ import pandas as pd
 
 from meili.i18n import LANGS, lookup
 
-ERROR_COLUMNS = ["rec", "column", "reason_zh", "reason_en", "value"]
+ERROR_COLUMNS = ["rec", "column", "reason", "reason_zh", "reason_en", "value"]
 
 
 def _is_array(v: object) -> bool:
@@ -69,6 +69,7 @@ def errors_frame(
         {
             "rec": recs,
             "column": full(column),
+            "reason": texts["en"],  # as before: the English text (older readers use it)
             "reason_zh": texts["zh"],
             "reason_en": texts["en"],
             "value": full(value),
