@@ -153,7 +153,7 @@ def write_as_is(root: Path, manifest: dict[str, Any]) -> None:
     """Atomically write ``manifest`` as the current one, keeping its version (for repair)."""
     tmp = root / f"{MANIFEST}.tmp-{os.getpid()}"
     with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(manifest, fh, ensure_ascii=False, separators=(",", ":"))
+        fh.write(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")))  # C encoder
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, root / MANIFEST)
@@ -170,7 +170,7 @@ def publish(root: Path, manifest: dict[str, Any]) -> int:
     manifest["format"] = FORMAT
     tmp = root / f"{MANIFEST}.tmp-{os.getpid()}"
     with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(manifest, fh, ensure_ascii=False, separators=(",", ":"))
+        fh.write(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")))  # C encoder
         fh.flush()
         os.fsync(fh.fileno())
     _keep_history(root, old)

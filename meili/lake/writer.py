@@ -61,7 +61,10 @@ def to_arrow(schema: DatasetSchema, frame: pd.DataFrame, batch_id: str) -> pa.Ta
     cols = {}
     for f in sch:
         if f.name == "batch_id":
-            cols[f.name] = pa.array(np.full(len(frame), batch_id, dtype=object), pa.string())
+            one = pa.DictionaryArray.from_arrays(
+                pa.array(np.zeros(len(frame), dtype=np.int32)), pa.array([batch_id])
+            )
+            cols[f.name] = one.cast(pa.string())
         elif f.name == "day":
             day = (frame[schema.time] - pd.Timedelta(hours=1)).dt.normalize()
             cols[f.name] = pa.array(day.to_numpy(dtype="datetime64[D]"), pa.date32())

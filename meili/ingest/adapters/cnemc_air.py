@@ -91,10 +91,12 @@ def _read_wide(text: str, width: int, name: str) -> _Wide:
     values, bad, strings = _values(tokens)
     values = values.reshape(n, n_sites)
     bad_cells = bad.reshape(n, n_sites)
-    bad_text = np.full(bad_cells.shape, "", dtype=object)
     if bad_cells.any():
+        bad_text = np.full(bad_cells.shape, "", dtype=object)
         flat = np.flatnonzero(bad)
         bad_text.flat[flat] = strings.take(pa.array(flat)).to_pylist()
+    else:  # no bad cell: a one-column stand-in that indexes like the matrix
+        bad_text = np.broadcast_to(np.array([""], dtype=object), bad_cells.shape)
     frame = pd.DataFrame(lead, columns=["date", "hour", "type"], dtype=object)
     return _Wide(
         date=frame["date"].str.strip(),
