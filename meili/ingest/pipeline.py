@@ -41,7 +41,7 @@ from meili import __version__
 from meili.errors import Location, MeiliError, StoreDamaged, UserError
 from meili.ingest.adapters import choose
 from meili.ingest.checks import run_checks
-from meili.ingest.extract import Extract, errors_frame
+from meili.ingest.extract import errors_frame
 from meili.ingest.kinds import Kind, get_kind
 from meili.ingest.loaded import Loaded, Reading
 from meili.ingest.quarantine import build
@@ -460,4 +460,4 @@ def _unchanged(path: Path, kind: str, rec: dict, why: str) -> BatchResult:
     )
 
 
-__all__ = ["KIND_NAMES", "POLICIES", "BatchResult", "Extract", "ingest_paths"]
+__all__ = ["KIND_NAMES", "POLICIES", "BatchResult", "ingest_paths"]

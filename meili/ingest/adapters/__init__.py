@@ -25,10 +25,7 @@ class Choice:
 
 
 def _generic(loaded: Loaded, kind: Kind) -> Extract:
-    opts = loaded.options
-    return tabular.extract_table(
-        loaded.table, kind, loaded.name, decimal=opts.decimal, date_order=opts.date_order
-    )
+    return tabular.extract_loaded(loaded, kind)
 
 
 def choose(loaded: Loaded, kind_name: str) -> Choice:

@@ -9,6 +9,7 @@ from meili.errors import Location, UserError
 from meili.ingest import parse
 from meili.ingest.extract import Extract, errors_frame
 from meili.ingest.kinds import Kind
+from meili.ingest.loaded import Loaded
 from meili.ingest.synonyms import (
     accepted_headers,
     canonical_column,
@@ -207,6 +208,18 @@ def extract_table(
         notes=notes,
         units=units,
         stated=stated,
+    )
+
+
+def extract_loaded(loaded: Loaded, kind: Kind, **options: object) -> Extract:
+    """:func:`extract_table` of a loaded source, with the reading options the user declared."""
+    return extract_table(
+        loaded.table,
+        kind,
+        loaded.name,
+        decimal=loaded.options.decimal,
+        date_order=loaded.options.date_order,
+        **options,  # type: ignore[arg-type]
     )
 
 

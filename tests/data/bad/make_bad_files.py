@@ -705,7 +705,7 @@ def integrity_cases() -> None:
                 "co",
                 float(first["co"]),
             ],
-        ],  # fmt: skip
+        ],
         notes=["decimal commas read"],
     )
     mixed = [lines[0], *lines[1:4], *(ln.replace(",", ".") for ln in lines[4:])]
