@@ -59,6 +59,20 @@ class ProblemsFound(MeiliError):
     exit_code = 1
 
 
+class StoreDamaged(MeiliError):
+    """A file of the store (lake manifest or part, round, database) is damaged (exit code 4).
+
+    The message names the file and says to run ``meili data check``.
+    """
+
+    exit_code = 4
+
+    def __init__(self, file: str | object, problem: str) -> None:
+        self.file = str(file)
+        self.problem = problem
+        super().__init__(f"{self.file}: {problem}; run `meili data check`")
+
+
 class ValidationFailed(UserError):
     """A file or record failed validation; ``problems`` lists every error found."""
 

@@ -28,7 +28,7 @@ from meili.assess.values import higher_tasks, indicator_values
 from meili.assess.zones import NATIONAL_GROUPS, national_units, zone_units
 from meili.config import settings
 from meili.db.session import session
-from meili.errors import NotFoundError, ProblemsFound, UserError
+from meili.errors import NotFoundError, ProblemsFound, StoreDamaged, UserError
 from meili.framework.rules import AllOf, AnyOf, Rule, Threshold
 from meili.framework.schema import Framework
 from meili.framework.store import get_framework
@@ -233,28 +233,95 @@ def run_round(
     return meta
 
 
-def list_rounds() -> list[dict[str, Any]]:
-    """Metadata of every published round, oldest first."""
-    out = []
+def _meta(path: Path) -> dict[str, Any]:
+    """A round's ``round.json``; unreadable or incomplete raises :class:`StoreDamaged`."""
+    file = path / "round.json"
+    try:
+        meta = json.loads(file.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise StoreDamaged(file, f"round {path.name!r} is damaged ({exc})") from None
+    missing = [k for k in ("round", "created", "files", "year", "framework") if k not in meta]
+    if not isinstance(meta, dict) or missing:
+        raise StoreDamaged(file, f"round {path.name!r} is damaged (no {', '.join(missing)})")
+    return meta
+
+
+def scan_rounds() -> tuple[list[dict[str, Any]], list[StoreDamaged]]:
+    """Metadata of every readable round (oldest first), and the damage met on the others."""
+    good, bad = [], []
     for path in sorted(rounds_dir().iterdir()):
-        meta = path / "round.json"
-        if path.is_dir() and not path.name.startswith(".") and meta.exists():
-            out.append(json.loads(meta.read_text("utf-8")))
-    return sorted(out, key=lambda m: m["created"])
+        if path.is_dir() and not path.name.startswith(".") and (path / "round.json").exists():
+            try:
+                good.append(_meta(path))
+            except StoreDamaged as exc:
+                bad.append(exc)
+    return sorted(good, key=lambda m: str(m["created"])), bad
+
+
+def list_rounds() -> list[dict[str, Any]]:
+    """Metadata of every published round, oldest first; a damaged round raises
+    :class:`StoreDamaged` (use :func:`scan_rounds` to list the others anyway)."""
+    good, bad = scan_rounds()
+    if bad:
+        raise bad[0]
+    return good
+
+
+def _round_path(name: str) -> Path:
+    if not NAME_RE.match(name):
+        raise NotFoundError(f"no round {name[:80]!r}; see `meili assess rounds`")
+    return rounds_dir() / name
 
 
 def load_round(name: str, table: str = "verdicts") -> tuple[dict[str, Any], pd.DataFrame]:
-    """A round's metadata and one of its tables; the file's hash is checked."""
-    path = rounds_dir() / name
+    """A round's metadata and one of its tables; the file's hash is checked (a changed or
+    unreadable file raises :class:`StoreDamaged`)."""
+    path = _round_path(name)
     if not (path / "round.json").exists():
         raise NotFoundError(f"no round {name!r}; see `meili assess rounds`")
     if table not in TABLES:
         raise UserError(f"unknown table {table!r}; one of {', '.join(TABLES)}")
-    meta = json.loads((path / "round.json").read_text("utf-8"))
+    meta = _meta(path)
     file = path / f"{table}.parquet"
-    if _sha(file) != meta["files"][table]["sha256"]:
-        raise UserError(f"round {name!r}: {table}.parquet was changed after publication")
-    return meta, pd.read_parquet(file)
+    try:
+        expected = meta["files"][table]["sha256"]
+        ok = _sha(file) == expected
+    except (KeyError, TypeError, OSError):
+        ok = False
+    if not ok:
+        raise StoreDamaged(
+            file, f"round {name!r}: {table}.parquet was changed after publication (or lost)"
+        )
+    try:
+        return meta, pd.read_parquet(file)
+    except Exception as exc:  # pyarrow raises several types for broken files
+        raise StoreDamaged(
+            file, f"round {name!r}: {table}.parquet cannot be read ({exc})"
+        ) from None
+
+
+def check_rounds() -> list[tuple[str, str]]:
+    """(file, problem) of every damaged round file."""
+    found: list[tuple[str, str]] = []
+    good, bad = scan_rounds()
+    found.extend((exc.file, exc.problem) for exc in bad)
+    for meta in good:
+        for table in TABLES:
+            if table not in meta["files"]:
+                continue
+            try:
+                load_round(meta["round"], table)
+            except StoreDamaged as exc:
+                found.append((exc.file, exc.problem))
+    return found
+
+
+def set_aside(name: str) -> Path:
+    """Move a damaged round out of the list (to ``rounds/.damaged-<name>``); the new path."""
+    src = rounds_dir() / name
+    dst = rounds_dir() / f".damaged-{name}-{uuid.uuid4().hex[:6]}"
+    os.rename(src, dst)
+    return dst
 
 
 def diff_rounds(a: str, b: str) -> pd.DataFrame:

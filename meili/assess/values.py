@@ -19,7 +19,7 @@ import pandas as pd
 
 from meili import __version__
 from meili.assess.zones import ZoneUnit
-from meili.framework.methods import REPORTED
+from meili.framework.methods import REPORTED, TASK_PREFIX
 from meili.framework.schema import Framework, Indicator
 
 VALUE_COLUMNS = [
@@ -102,9 +102,7 @@ def reported_code(
     return frame[["zone", "year", "value", "unit", "batches", "note", "source"]]
 
 
-#: Prefix of the stats code that reports whether a zone completed the task the higher level
-#: assigned for an indicator (1 = completed, 0 = not), e.g. ``task:glc.co2_intensity_reduction``.
-TASK_PREFIX = "task:"
+__all__ = ["TASK_PREFIX", "higher_tasks", "indicator_values", "register", "reported_code"]
 
 
 def higher_tasks(

@@ -10,7 +10,7 @@ import pandas as pd
 import typer
 
 from meili.cli.common import Shown, emit, listing, note
-from meili.errors import Location, NotFoundError, UserError
+from meili.errors import Location, MeiliError, NotFoundError, UserError
 from meili.output import Format, records
 
 app = typer.Typer(
@@ -159,3 +159,75 @@ def write_export(frame: pd.DataFrame, path: Path, shown: Shown) -> None:
         verbatim=originals,
         empty="no rows are quarantined",
     )
+
+
+CHECK_COLUMNS = ["area", "severity", "file", "problem", "repair"]
+
+
+class Damaged(MeiliError):
+    """The check found damage (exit code 4, the store-damaged code)."""
+
+    exit_code = 4
+
+
+def _findings() -> list:
+    from meili.assess.rounds import check_rounds
+    from meili.db.session import check_database
+    from meili.lake.check import Problem, check_lake
+    from meili.lake.store import lake_root
+
+    found = list(check_lake(lake_root()))
+    found += [
+        Problem("rounds", f, why, repair="set the round aside (rounds/.damaged-…)")
+        for f, why in check_rounds()
+    ]
+    found += [
+        Problem(
+            "database",
+            f,
+            why,
+            repair="restore it from a backup, or move it aside and run `meili init`",
+        )
+        for f, why in check_database()
+    ]
+    return found
+
+
+@app.command()
+@listing
+def check(shown: Shown) -> None:
+    """Verify the store: lake manifest and parts, rounds, database (exit 4 on damage).
+    检查数据存储是否损坏。"""
+    found = _findings()
+    rows = [p.record() for p in found]
+    damage = [p for p in found if p.severity == "damage"]
+    if not rows and shown.fmt is Format.table and shown.out is None:
+        typer.echo("the store is sound (lake, rounds, database) 数据存储完好")
+        return
+    emit(rows, shown, columns=CHECK_COLUMNS, meta={"damage": len(damage)}, sheet="check")
+    if damage:
+        raise Damaged(f"{len(damage)} damaged; `meili data repair` restores what it can")
+
+
+@app.command()
+def repair() -> None:
+    """Restore the last consistent state where possible (lake manifest, damaged batches,
+    damaged rounds, leftovers). 修复数据存储。"""
+    from meili.assess.rounds import check_rounds, set_aside
+    from meili.lake.check import repair_lake
+    from meili.lake.store import lake_root
+
+    actions = repair_lake(lake_root())
+    for file, _why in check_rounds():
+        name = Path(file).parent.name
+        if Path(file).parent.exists():
+            actions.append(f"round {name}: damaged; set aside as {set_aside(name).name}")
+    for line in actions:
+        typer.echo(line)
+    left = [p for p in _findings() if p.severity == "damage"]
+    if left:
+        first = left[0]
+        more = f" (and {len(left) - 1} more: see `meili data check`)" if len(left) > 1 else ""
+        raise Damaged(f"not repaired: {first.file}: {first.problem} ({first.repair}){more}")
+    if not actions:
+        typer.echo("nothing to repair 无需修复")

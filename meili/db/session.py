@@ -11,12 +11,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from meili.config import settings
-from meili.errors import UserError
+from meili.errors import StoreDamaged, UserError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -52,6 +52,7 @@ def alembic_config(url: str | None = None) -> Config:
 
 def upgrade(url: str | None = None, revision: str = "head") -> None:
     """Migrate the store up to ``revision`` (creates it when new)."""
+    _CURRENT.clear()
     eng = engine(url)
     cfg = alembic_config(url)
     try:
@@ -60,10 +61,13 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
             command.upgrade(cfg, revision)
     except OperationalError as exc:
         raise UserError(f"cannot open the database {eng.url!r}: {exc.orig}") from exc
+    except DatabaseError as exc:
+        raise _damaged(eng, exc) from None
 
 
 def downgrade(url: str | None = None, revision: str = "base") -> None:
     """Migrate the store down to ``revision``."""
+    _CURRENT.clear()
     eng = engine(url)
     cfg = alembic_config(url)
     with eng.begin() as conn:
@@ -71,21 +75,103 @@ def downgrade(url: str | None = None, revision: str = "base") -> None:
         command.downgrade(cfg, revision)
 
 
+def _where(eng: Engine) -> str:
+    """The database file (SQLite) or URL without password, for messages."""
+    if eng.dialect.name == "sqlite" and eng.url.database:
+        return eng.url.database
+    return eng.url.render_as_string(hide_password=True)
+
+
+def _damaged(eng: Engine, exc: DatabaseError) -> StoreDamaged | UserError:
+    """A database error as what it means: damage (not a database, corrupt) or a user error
+    (cannot connect)."""
+    orig = getattr(exc, "orig", exc)
+    msg = str(orig).splitlines()[0] if str(orig) else type(orig).__name__
+    if isinstance(exc, OperationalError) and "malformed" not in msg and "not a database" not in msg:
+        return UserError(f"cannot open the database {_where(eng)}: {msg}")
+    return StoreDamaged(_where(eng), f"the database is damaged ({msg})")
+
+
 def current_revision(url: str | None = None) -> str | None:
-    with engine(url).connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    eng = engine(url)
+    try:
+        with eng.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except DatabaseError as exc:
+        raise _damaged(eng, exc) from None
+
+
+@cache
+def _head(script_location: str) -> str | None:
+    cfg = Config()
+    cfg.set_main_option("script_location", script_location)
+    return ScriptDirectory.from_config(cfg).get_current_head()
 
 
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    """The newest migration (read once per process: the scripts ship with the code)."""
+    return _head(str(MIGRATIONS))
+
+
+_CURRENT: set[str] = set()
+
+
+def _check_revision(eng: Engine, url: str) -> None:
+    """The store must be at the newest migration. Once seen there, a process does not ask
+    again for the same database (migrations run through :func:`upgrade`, which forgets)."""
+    if url in _CURRENT:
+        return
+    if current_revision(url) != head_revision():
+        raise UserError("the Meili store is not initialised or out of date; run `meili init`")
+    _CURRENT.add(url)
 
 
 @contextmanager
 def session(url: str | None = None) -> Iterator[Session]:
-    """A session in one transaction: committed on success, rolled back on any error."""
+    """A session in one transaction: committed on success, rolled back on any error.
+
+    A damaged database raises :class:`StoreDamaged` (exit code 4) naming the file.
+    """
+    url = url or settings().database_url
     eng = engine(url)
-    if current_revision(url) != head_revision():
-        raise UserError("the Meili store is not initialised or out of date; run `meili init`")
+    _check_revision(eng, url)
     maker = sessionmaker(eng, expire_on_commit=False)
-    with maker() as s, s.begin():
-        yield s
+    try:
+        with maker() as s, s.begin():
+            yield s
+    except DatabaseError as exc:
+        problem = _damaged(eng, exc)
+        if isinstance(problem, StoreDamaged):
+            _CURRENT.discard(url)
+            raise problem from None
+        raise
+
+
+def check_database(url: str | None = None) -> list[tuple[str, str]]:
+    """(file or URL, problem) of a damaged or out-of-date database (empty when sound)."""
+    url = url or settings().database_url
+    eng = engine(url)
+    if eng.dialect.name == "sqlite" and eng.url.database:
+        path = Path(eng.url.database)
+        if not path.exists():
+            return []  # not created yet: `meili init` makes it
+    try:
+        with eng.connect() as conn:
+            if eng.dialect.name == "sqlite":
+                rows = [r[0] for r in conn.execute(text("PRAGMA integrity_check")).fetchall()]
+                if rows != ["ok"]:
+                    return [(_where(eng), f"the database is damaged ({'; '.join(rows[:3])})")]
+            current = MigrationContext.configure(conn).get_current_revision()
+    except DatabaseError as exc:
+        problem = _damaged(eng, exc)
+        return [
+            (_where(eng), problem.problem if isinstance(problem, StoreDamaged) else str(problem))
+        ]
+    if current != head_revision():
+        return [
+            (
+                _where(eng),
+                f"the database is at migration {current}, not {head_revision()}; run `meili init`",
+            )
+        ]
+    return []

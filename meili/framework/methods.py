@@ -22,6 +22,9 @@ class Method:
 
 
 REPORTED = "reported"
+#: Prefix of the stats code that reports whether a zone completed the task the higher level
+#: assigned for an indicator (1 = completed, 0 = not), e.g. ``task:glc.co2_intensity_reduction``.
+TASK_PREFIX = "task:"
 
 _AIR = "meili.standards.air"
 _WATER = "meili.standards.water"

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from ruamel.yaml import YAML
 
 from meili.errors import UserError
+from meili.lake.schema import DatasetSchema, Field
 
 ColumnType = Literal["code", "text", "float", "int", "datetime", "date", "bool", "enum"]
 
@@ -37,7 +38,10 @@ class Reference(BaseModel):
 
 
 class StatusRule(BaseModel):
-    """Records whose ``column`` holds one of ``values`` are flagged by the source as invalid."""
+    """Records whose ``column`` holds one of ``values`` are flagged by the source as invalid.
+
+    ``reason`` is a key of the catalogue's ``reasons`` section.
+    """
 
     column: str
     values: list[str]
@@ -59,6 +63,7 @@ class Kind(BaseModel):
     reference: Reference | None = None
     invalid_status: StatusRule | None = None
     measures: list[str] = []
+    checks: list[str] = []  # named checks of meili.ingest.checks run on its records
 
     def column(self, name: str) -> Column:
         """The column called ``name``."""
@@ -70,6 +75,17 @@ class Kind(BaseModel):
     @property
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    def lake_schema(self) -> DatasetSchema:
+        """The schema the lake stores this kind's records with (dataset, key, columns)."""
+        return DatasetSchema(
+            dataset=self.dataset,
+            key=tuple(self.key),
+            fields=tuple(Field(c.name, c.type) for c in self.columns),
+            time=self.time,
+            hour_ending=self.hour_ending,
+            period_column=self.period_column,
+        )
 
 
 @cache

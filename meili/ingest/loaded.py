@@ -10,11 +10,21 @@ from datetime import datetime
 
 import pandas as pd
 
-from meili.ingest.readers import Source, Table, read_csv_text, read_table, source_text
+from meili.ingest.readers import read_csv_text, read_table, source_text
+from meili.ingest.source import Source
+from meili.ingest.table import Table, clean_header, unescape
 
 _RANGE = re.compile(r"(?<!\d)(\d{8})[-_~](\d{8})(?!\d)")
 _DAY = re.compile(r"(?<!\d)(\d{8})(?!\d)")
 _MONTH = re.compile(r"(?<!\d)(\d{4})-?(\d{2})(?!\d)")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the user declared numbers and dates of a file are written (None: find out)."""
+
+    decimal: str | None = None  # "." or ","
+    date_order: str | None = None  # "ymd", "dmy" or "mdy"
 
 
 @dataclass
@@ -22,6 +32,7 @@ class Loaded:
     """A source with cached decoded text, header and table."""
 
     src: Source
+    options: Reading = field(default_factory=Reading)
     _text: str | None = None
     _table: Table | None = None
     _header: list[str] | None = field(default=None)
@@ -40,10 +51,15 @@ class Loaded:
     def table(self) -> Table:
         if self._table is None:
             if self.src.format == "csv":
-                self._table = read_csv_text(self.text, self.name)
+                self._table = unescape(read_csv_text(self.text, self.name))
             else:
                 self._table = read_table(self.src)
         return self._table
+
+    @property
+    def notes(self) -> list[str]:
+        """Notes about reading the source (encoding, line ends…), for the batch."""
+        return list(self.src.notes)
 
     @property
     def header(self) -> list[str]:
@@ -52,7 +68,7 @@ class Loaded:
                 first = self.text.lstrip("\n").split("\n", 1)[0]
                 delim = max(",\t;|", key=first.count)
                 self._header = [
-                    h.strip() for h in next(csv.reader(io.StringIO(first), delimiter=delim))
+                    clean_header(h) for h in next(csv.reader(io.StringIO(first), delimiter=delim))
                 ]
             else:
                 self._header = self.table.header

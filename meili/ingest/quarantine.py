@@ -1,8 +1,10 @@
 """Quarantine: refused records with file, row, column and reason, and their export.
 
 One quarantine row per refused record: ``row`` is the 1-based source line (header counted),
-``column`` the source column of the first problem, ``reason`` every problem found
-(``; ``-joined), ``record`` the original cells as JSON (so the export can give them back).
+``column`` the source column of the first problem, ``reason_zh`` and ``reason_en`` every
+problem found (joined with ``；`` and ``; ``; the words come from the catalogue's ``reasons``),
+``reason`` the English text as before (kept for older readers), ``record`` the original
+cells as JSON (so the export can give them back).
 """
 
 from __future__ import annotations
@@ -24,12 +26,15 @@ def build(
     if errors.empty:
         return pd.DataFrame(), np.array([], dtype=np.int64)
     errors = errors.sort_values("rec", kind="stable")
-    errors = errors.assign(reason=errors["reason"].astype(str))
+    errors = errors.assign(
+        reason_zh=errors["reason_zh"].astype(str), reason_en=errors["reason_en"].astype(str)
+    )
     first = errors.drop_duplicates("rec").set_index("rec")
     multi = errors[errors["rec"].duplicated(keep=False)]
     if len(multi):
-        joined = multi.groupby("rec")["reason"].agg(lambda s: "; ".join(dict.fromkeys(s)))
-        first.loc[joined.index, "reason"] = joined
+        for col, sep in (("reason_zh", "；"), ("reason_en", "; ")):
+            joined = multi.groupby("rec")[col].agg(lambda s, sep=sep: sep.join(dict.fromkeys(s)))
+            first.loc[joined.index, col] = joined
     recs = first.index.to_numpy(dtype=np.int64)
     columns = first["column"].fillna("").astype(str).to_numpy(dtype=object)
     lines, source_cols = ext.locate(recs, columns)
@@ -43,7 +48,9 @@ def build(
             "file": file,
             "row": np.asarray(lines, dtype=np.int64),
             "column": source_cols.astype(str),
-            "reason": first["reason"].to_numpy(dtype=object),
+            "reason": first["reason_en"].to_numpy(dtype=object),
+            "reason_zh": first["reason_zh"].to_numpy(dtype=object),
+            "reason_en": first["reason_en"].to_numpy(dtype=object),
             "value": values.to_numpy(dtype=object),
             "record": [json.dumps(r, ensure_ascii=False) for r in raw],
         }

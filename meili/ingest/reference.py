@@ -7,6 +7,9 @@ from importlib import resources
 
 import pandas as pd
 
+from meili.ingest.kinds import get_kind
+from meili.lake import store
+
 _SITE_COLUMNS = {
     "监测点编码": "site_code",
     "监测点名称": "name",
@@ -38,9 +41,6 @@ def bundled_sections() -> pd.DataFrame:
 
 def known_codes(kind_name: str, column: str) -> set[str]:
     """Codes registered for ``kind_name``: bundled ones plus those landed in the lake."""
-    from meili.ingest.kinds import get_kind
-    from meili.lake import store
-
     if kind_name == "air-sites":
         codes = set(bundled_sites()["site_code"])
     elif kind_name == "water-sections":

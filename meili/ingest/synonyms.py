@@ -84,6 +84,12 @@ def canonical_column(text: str, allowed: set[str]) -> str | None:
     return next((h for h in hits if h.startswith("_")), None)
 
 
+def accepted_headers(canonical: str) -> list[str]:
+    """The header names accepted for a canonical column (itself first), as the file lists them."""
+    names = [str(n) for n in _data()["columns"].get(canonical, [])]
+    return list(dict.fromkeys([canonical, *names]))
+
+
 def missing_tokens() -> list[str]:
     """Cell texts that mean "no value"."""
     return [str(t) for t in _data()["missing"]]

@@ -18,7 +18,7 @@ Rules (each failing record goes to quarantine with its reasons; missing values a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -33,10 +33,12 @@ MIXED_SHARE = 0.5
 
 @dataclass
 class Context:
-    """What validation checks against: registered codes, the clock."""
+    """What validation checks against: registered codes, the clock, and problems found by
+    other checks (they count before duplicates are looked for)."""
 
     known: set[str] | None
     now: pd.Timestamp
+    found: list[pd.DataFrame] = field(default_factory=list)
 
 
 def beijing_now() -> pd.Timestamp:
@@ -47,13 +49,13 @@ def beijing_now() -> pd.Timestamp:
 def validate(kind: Kind, ext: Extract, ctx: Context, name: str) -> pd.DataFrame:
     """All problems of the extract's records (columns ``rec, column, reason, value``)."""
     frame = ext.frame
-    found: list[pd.DataFrame] = list(ext.errors)
+    found: list[pd.DataFrame] = [*ext.errors, *ctx.found]
     for col in kind.columns:
         s = frame[col.name]
         if col.required:
             miss = s.isna().to_numpy()
             if miss.any():
-                found.append(errors_frame(np.flatnonzero(miss), col.name, "missing value"))
+                found.append(errors_frame(np.flatnonzero(miss), col.name, "missing_value"))
         if col.type not in ("float", "int") or (col.min is None and col.max is None):
             continue
         v = s.astype(float).to_numpy()
@@ -61,12 +63,20 @@ def validate(kind: Kind, ext: Extract, ctx: Context, name: str) -> pd.DataFrame:
             if col.min is not None:
                 low = v < col.min
                 if low.any():
-                    why = (
-                        "negative value"
-                        if col.min == 0
-                        else f"below the plausible minimum {col.min:g} {label(col.unit)}"
-                    )
-                    found.append(errors_frame(np.flatnonzero(low), col.name, why, v[low]))
+                    recs = np.flatnonzero(low)
+                    if col.min == 0:
+                        found.append(errors_frame(recs, col.name, "negative_value", v[low]))
+                    else:
+                        found.append(
+                            errors_frame(
+                                recs,
+                                col.name,
+                                "below_minimum",
+                                v[low],
+                                min=f"{col.min:g}",
+                                unit=label(col.unit),
+                            )
+                        )
             if col.max is not None:
                 high = v > col.max
                 if high.any():
@@ -77,13 +87,14 @@ def validate(kind: Kind, ext: Extract, ctx: Context, name: str) -> pd.DataFrame:
         codes = frame[kind.reference.column]
         unknown = (codes.notna() & ~codes.isin(ctx.known)).to_numpy()
         if unknown.any():
-            what = "site" if "site" in kind.reference.column else "section"
+            what = "unknown_site" if "site" in kind.reference.column else "unknown_section"
             found.append(
                 errors_frame(
                     np.flatnonzero(unknown),
                     kind.reference.column,
-                    f"unknown {what} code (not in the registered {kind.reference.kind} list)",
+                    what,
                     codes[unknown].astype(str).values,
+                    list=kind.reference.kind,
                 )
             )
     if kind.invalid_status:
@@ -107,7 +118,7 @@ def _none() -> pd.DataFrame:
 
 
 def _too_high(col, v: np.ndarray, high: np.ndarray, name: str) -> pd.DataFrame:
-    reason = np.full(len(v), f"above the plausible maximum {col.max:g} {label(col.unit)}", object)
+    looks = np.zeros(len(v), dtype=bool)
     if col.alt_unit:
         converted = v * factor(col.alt_unit, col.unit)
         with np.errstate(invalid="ignore"):
@@ -121,10 +132,29 @@ def _too_high(col, v: np.ndarray, high: np.ndarray, name: str) -> pd.DataFrame:
                 f"({label(col.alt_unit)})'",
                 Location(name, column=col.name),
             )
-        reason[looks] = (
-            f"looks like {label(col.alt_unit)} in a {label(col.unit)} column (mixed units)"
+    plain, mixed = high & ~looks, high & looks
+    out = [
+        errors_frame(
+            np.flatnonzero(plain),
+            col.name,
+            "above_maximum",
+            v[plain],
+            max=f"{col.max:g}",
+            unit=label(col.unit),
         )
-    return errors_frame(np.flatnonzero(high), col.name, reason[high], v[high])
+    ]
+    if mixed.any():
+        out.append(
+            errors_frame(
+                np.flatnonzero(mixed),
+                col.name,
+                "mixed_units",
+                v[mixed],
+                alt=label(col.alt_unit),
+                unit=label(col.unit),
+            )
+        )
+    return pd.concat(out, ignore_index=True)
 
 
 def _time_checks(kind: Kind, ext: Extract, ctx: Context) -> list[pd.DataFrame]:
@@ -133,17 +163,21 @@ def _time_checks(kind: Kind, ext: Extract, ctx: Context) -> list[pd.DataFrame]:
     future = (t > ctx.now + pd.Timedelta(hours=1)).to_numpy()
     if future.any():
         out.append(
-            errors_frame(np.flatnonzero(future), kind.time, "in the future", t[future].astype(str))
+            errors_frame(np.flatnonzero(future), kind.time, "in_future", t[future].astype(str))
         )
     if ext.period is not None:
         start, end = ext.period
         outside = ((t < start) | (t > end)).to_numpy() & ~future
         if outside.any():
-            why = (
-                f"outside the file's period {start:%Y-%m-%d}…{end - pd.Timedelta(days=1):%Y-%m-%d}"
-            )
             out.append(
-                errors_frame(np.flatnonzero(outside), kind.time, why, t[outside].astype(str))
+                errors_frame(
+                    np.flatnonzero(outside),
+                    kind.time,
+                    "outside_period",
+                    t[outside].astype(str),
+                    start=f"{start:%Y-%m-%d}",
+                    end=f"{end - pd.Timedelta(days=1):%Y-%m-%d}",
+                )
             )
     return out
 
@@ -171,7 +205,8 @@ def _duplicates(kind: Kind, ext: Extract, failed: set[int]) -> pd.DataFrame:
         errors_frame(
             same["_rec"].to_numpy(),
             "",
-            [f"duplicate of row {int(x)} (identical; first kept)" for x in same["_first"]],
+            "duplicate_identical",
+            row=same["_first"].astype(int).to_numpy(),
         )
     ]
     if len(conflict):
@@ -180,9 +215,7 @@ def _duplicates(kind: Kind, ext: Extract, failed: set[int]) -> pd.DataFrame:
         )
         out.append(
             errors_frame(
-                conflict["_rec"].to_numpy(),
-                "",
-                [f"conflicting duplicates of the same key (rows {x}); none kept" for x in lines],
+                conflict["_rec"].to_numpy(), "", "duplicate_conflict", rows=lines.to_numpy()
             )
         )
     return pd.concat(out, ignore_index=True)

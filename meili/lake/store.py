@@ -5,19 +5,22 @@ Datasets written by ``meili ingest`` are listed in the lake manifest (see
 leftovers of an interrupted ingest. ``connect(as_of=N)`` reads the lake as it was at
 manifest version N. A folder ``lake/<name>/`` of Parquet files placed by hand (possibly
 hive-partitioned, ``period=2019-01/part-0.parquet``) is also exposed, as before.
-Views: one per dataset, ``quarantine`` (rows refused by live batches) and ``batches``
-(the catalog).
+Views: one per dataset, ``quarantine`` (rows refused by live batches), ``<dataset>_revisions``
+(values replaced by a later batch: old and new value, who and when) and ``batches`` (the
+catalog).
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import pandas as pd
 
 from meili.config import settings
-from meili.errors import NotFoundError, UserError
+from meili.errors import NotFoundError, StoreDamaged, UserError
 from meili.lake import manifest as mf
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
@@ -47,16 +50,63 @@ def lake_root(root: Path | None = None) -> Path:
     return path
 
 
-def _managed(root: Path, as_of: int | None) -> dict[str, list[str]]:
-    """Dataset -> live Parquet files (absolute) per the manifest."""
-    m = mf.read(root)
+def _verified(root: Path, rel: str, manifest: dict) -> str:
+    """The absolute path of a live part, after a cheap check (present, size, Parquet footer)."""
+    path = root / rel
+    info = mf.part_info(manifest, rel) or {}
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            fh.seek(max(size - 4, 0))
+            tail = fh.read(4)
+    except FileNotFoundError:
+        raise StoreDamaged(path, "a part of the lake is missing") from None
+    except OSError as exc:
+        raise StoreDamaged(path, f"a part of the lake cannot be read ({exc.strerror})") from None
+    if "bytes" in info and size != info["bytes"]:
+        raise StoreDamaged(
+            path, f"a part of the lake is damaged ({size} bytes, {info['bytes']} written)"
+        )
+    if tail != b"PAR1":
+        raise StoreDamaged(path, "a part of the lake is damaged (not a Parquet file)")
+    return str(path)
+
+
+def snapshot(root: Path | None = None, as_of: int | None = None) -> dict[str, Any]:
+    """The manifest read once: every reader of one lake version works from one snapshot."""
+    base = lake_root(root)
+    m = mf.read(base)
     if as_of is not None and not 0 <= as_of <= m["version"]:
         raise NotFoundError(f"lake version {as_of} does not exist (current {m['version']})")
-    out: dict[str, list[str]] = {}
-    for rec in mf.live(m, as_of):
-        for dataset, files in rec.get("files", {}).items():
-            out.setdefault(dataset, []).extend(str(root / f) for f in files)
-    return {k: v for k, v in out.items() if v}
+    return m
+
+
+def live_files_of(
+    root: Path, manifest: dict[str, Any], as_of: int | None = None
+) -> dict[str, list[str]]:
+    """Dataset -> live Parquet files (absolute) of one manifest snapshot at ``as_of``."""
+    return {
+        dataset: [_verified(root, rel, manifest) for rel, _ in parts]
+        for dataset, parts in mf.live_parts(manifest, as_of).items()
+    }
+
+
+def live_files(dataset: str, root: Path | None = None, as_of: int | None = None) -> list[str]:
+    """Live Parquet files of a dataset at lake version ``as_of`` (manifest, or a hand-placed
+    folder); empty when the lake has none."""
+    base = lake_root(root)
+    managed = live_files_of(base, snapshot(base, as_of), as_of)
+    if dataset in managed:
+        return managed[dataset]
+    if not NAME_RE.match(dataset):
+        return []
+    folder = base / dataset
+    return sorted(str(p) for p in folder.rglob("*.parquet")) if folder.is_dir() else []
+
+
+def _managed(root: Path, as_of: int | None) -> dict[str, list[str]]:
+    """Dataset -> live Parquet files (absolute) per the manifest (kept for older callers)."""
+    return live_files_of(root, snapshot(root, as_of), as_of)
 
 
 def _unmanaged(base: Path) -> list[str]:
@@ -85,38 +135,59 @@ def _quote(text: str) -> str:
 
 
 def connect(root: Path | None = None, as_of: int | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with a view per lake dataset (as of a lake version)."""
+    """An in-memory DuckDB connection with a view per lake dataset (as of a lake version).
+
+    The manifest is read once, so the views and the ``batches`` catalog are one snapshot.
+    A damaged manifest or part raises :class:`StoreDamaged` naming the file.
+    """
     base = lake_root(root)
+    manifest = snapshot(base, as_of)
+    managed = live_files_of(base, manifest, as_of)
     con = duckdb.connect()
-    managed = _managed(base, as_of)
-    for name, files in sorted(managed.items()):
-        listing = ", ".join(_quote(f) for f in files)
-        con.execute(
-            f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{listing}], "
-            "hive_partitioning = true, union_by_name = true)"
-        )
-    for name in _unmanaged(base):
-        if name in managed:
-            continue
-        glob = str(dataset_dir(name, base) / "**" / "*.parquet")
-        con.execute(
-            f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_quote(glob)}, "
-            "hive_partitioning = true, union_by_name = true)"
-        )
-    _catalog_view(con, base, as_of)
+    try:
+        for name, files in sorted(managed.items()):
+            listing = ", ".join(_quote(f) for f in files)
+            _view(
+                con,
+                name,
+                f"read_parquet([{listing}], hive_partitioning = true, union_by_name = true)",
+                files,
+            )
+        for name in _unmanaged(base):
+            if name in managed:
+                continue
+            glob = str(dataset_dir(name, base) / "**" / "*.parquet")
+            _view(
+                con,
+                name,
+                f"read_parquet({_quote(glob)}, hive_partitioning = true, union_by_name = true)",
+                [glob],
+            )
+        _catalog_view(con, manifest, as_of)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
-def _catalog_view(con: duckdb.DuckDBPyConnection, base: Path, as_of: int | None) -> None:
-    m = mf.read(base)
-    if not m["batches"]:
+def _view(con: duckdb.DuckDBPyConnection, name: str, source: str, files: list[str]) -> None:
+    try:
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM {source}")
+    except duckdb.Error as exc:
+        where = next((f for f in files if f in str(exc)), files[0] if files else name)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StoreDamaged(where, f"a part of the lake cannot be read ({first})") from None
+
+
+def _catalog_view(
+    con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], as_of: int | None
+) -> None:
+    if not manifest["batches"]:
         return
-    version = m["version"] if as_of is None else as_of
-    rows = [r for r in m["batches"].values() if r["published"] <= version]
+    version = manifest["version"] if as_of is None else as_of
+    rows = [r for r in manifest["batches"].values() if r["published"] <= version]
     if not rows:
         return
-    import pandas as pd
-
     frame = pd.DataFrame([{c: r.get(c) for c in _CATALOG_COLUMNS} for r in rows])
     con.register("_catalog_frame", frame)
     con.execute("CREATE TEMP TABLE batches AS SELECT * FROM _catalog_frame")

@@ -1,12 +1,19 @@
-"""Read-only JSON API: divisions, zones and the indicator framework."""
+"""Read-only JSON API under ``/api/v1``: divisions, zones, the indicator framework, rounds.
+
+Every path parameter is checked (length and characters) before it reaches a query or the
+file system; every error answers with a JSON body ``{"error": …}`` and a documented status:
+400 bad request, 404 not found, 422 invalid parameter, 503 a damaged store (the body names
+the file; run ``meili data check``). One damaged round does not hide the others.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel
 
-from meili.assess.rounds import list_rounds, load_round
+from meili.assess.rounds import TABLES, load_round, scan_rounds
 from meili.db.session import session
 from meili.errors import NotFoundError
 from meili.framework.store import get_framework
@@ -21,7 +28,48 @@ from meili.registry.division_store import (
 )
 from meili.registry.zones import Status, Tier, get_zone, list_zones, member_names, zone_record
 
-router = APIRouter(prefix="/api")
+PREFIX = "/api/v1"
+
+
+class ErrorBody(BaseModel):
+    """The body of every error answer."""
+
+    error: str
+    detail: list[dict[str, Any]] | None = None
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "Bad request 请求有误"},
+    404: {"model": ErrorBody, "description": "Not found 未找到"},
+    422: {"model": ErrorBody, "description": "Invalid parameter 参数无效"},
+    503: {
+        "model": ErrorBody,
+        "description": "The store is damaged 数据存储损坏 (run `meili data check`)",
+    },
+}
+
+router = APIRouter(prefix=PREFIX, responses=ERRORS)
+
+DivisionCode = Annotated[
+    str, Path(pattern=r"^[0-9]{6}$", description="GB/T 2260 division code (6 digits)")
+]
+ZoneCode = Annotated[
+    str,
+    Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", description="Zone code, e.g. R-JJJ"),
+]
+IndicatorCode = Annotated[
+    str,
+    Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$", description="Indicator code"),
+]
+RoundName = Annotated[
+    str,
+    Path(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$", description="Round name (≤ 64 chars)"),
+]
+Version = Annotated[
+    str | None, Query(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$", description="Version")
+]
+RoundTable = Literal["values", "verdicts", "progress", "comparison"]
+assert set(RoundTable.__args__) == set(TABLES)  # type: ignore[attr-defined]
 
 
 def _records(items: list[dict[str, Any]], **meta: Any) -> dict[str, Any]:
@@ -30,10 +78,14 @@ def _records(items: list[dict[str, Any]], **meta: Any) -> dict[str, Any]:
 
 @router.get("/divisions", summary="Administrative divisions 行政区划")
 def divisions(
-    level: str | None = Query(None, description="province | prefecture | county"),
-    parent: str | None = Query(None, description="Parent division code"),
-    q: str | None = Query(None, description="Search by code or (partial) name"),
-    year: int | None = Query(None, description="Divisions valid in this year"),
+    level: Literal["province", "prefecture", "county"] | None = Query(
+        None, description="province | prefecture | county"
+    ),
+    parent: str | None = Query(None, pattern=r"^[0-9]{6}$", description="Parent division code"),
+    q: str | None = Query(
+        None, min_length=1, max_length=64, description="Search by code or (partial) name"
+    ),
+    year: int | None = Query(None, ge=1980, le=2100, description="Divisions valid in this year"),
     limit: int = Query(1000, ge=1, le=5000),
 ) -> dict[str, Any]:
     with session() as s:
@@ -45,14 +97,14 @@ def divisions(
 
 
 @router.get("/divisions/{code}", summary="One division 单个行政区划")
-def division(code: str) -> dict[str, Any]:
+def division(code: DivisionCode) -> dict[str, Any]:
     with session() as s:
         d = get_division(s, code)
         return {**division_record(d), "children": [division_record(c) for c in children(s, code)]}
 
 
 @router.get("/divisions/{code}/boundary", summary="Boundary GeoJSON 边界")
-def division_boundary(code: str, simplified: bool = True) -> dict[str, Any]:
+def division_boundary(code: DivisionCode, simplified: bool = True) -> dict[str, Any]:
     return boundaries.boundary(code, simplified=simplified)
 
 
@@ -65,14 +117,14 @@ def zones(tier: Tier | None = None, status: Status | None = None) -> dict[str, A
 
 
 @router.get("/zones/{code}", summary="One pilot zone 单个先行区")
-def zone(code: str) -> dict[str, Any]:
+def zone(code: ZoneCode) -> dict[str, Any]:
     with session() as s:
         z = get_zone(s, code)
         return zone_record(z, member_names(s, [z]))
 
 
 @router.get("/framework", summary="Indicator framework 指标体系")
-def framework(version: str | None = None) -> dict[str, Any]:
+def framework(version: Version = None) -> dict[str, Any]:
     with session() as s:
         fw = get_framework(s, version=version)
     return fw.model_dump(mode="json", exclude={"indicators"}) | {
@@ -82,10 +134,10 @@ def framework(version: str | None = None) -> dict[str, Any]:
 
 @router.get("/framework/indicators", summary="Indicators 指标")
 def indicators(
-    area: str | None = None,
-    measure: str | None = None,
-    tier: str | None = None,
-    version: str | None = None,
+    area: str | None = Query(None, max_length=64),
+    measure: str | None = Query(None, max_length=64),
+    tier: str | None = Query(None, max_length=64),
+    version: Version = None,
 ) -> dict[str, Any]:
     with session() as s:
         fw = get_framework(s, version=version)
@@ -100,7 +152,7 @@ def indicators(
 
 
 @router.get("/framework/indicators/{code}", summary="One indicator 单项指标")
-def indicator(code: str, version: str | None = None) -> dict[str, Any]:
+def indicator(code: IndicatorCode, version: Version = None) -> dict[str, Any]:
     with session() as s:
         fw = get_framework(s, version=version)
     for i in fw.indicators:
@@ -111,15 +163,18 @@ def indicator(code: str, version: str | None = None) -> dict[str, Any]:
 
 @router.get("/rounds", summary="Assessment rounds 评估轮次")
 def rounds() -> dict[str, Any]:
-    return _records(list_rounds())
+    """Every readable round; a damaged one is listed under ``problems`` (file, problem)."""
+    good, bad = scan_rounds()
+    problems = [{"file": exc.file, "problem": exc.problem} for exc in bad]
+    return _records(good, problems=problems)
 
 
 @router.get("/rounds/{name}/{table}", summary="A table of a frozen round 评估结果")
 def round_table(
-    name: str,
-    table: str,
-    zone: str | None = Query(None, description="Only this zone"),
-    indicator: str | None = Query(None, description="Only this indicator"),
+    name: RoundName,
+    table: RoundTable,
+    zone: str | None = Query(None, max_length=64, description="Only this zone"),
+    indicator: str | None = Query(None, max_length=128, description="Only this indicator"),
     limit: int = Query(1000, ge=1, le=100_000),
 ) -> dict[str, Any]:
     meta, frame = load_round(name, table)

@@ -1,19 +1,41 @@
-"""The FastAPI application: API under /api, OpenAPI docs at /docs (served offline), portal pages."""
+"""The FastAPI application: API under /api/v1, OpenAPI docs at /docs (served offline), pages.
+
+Errors never answer 500 for a known cause: a user error is 400, a missing thing 404, an
+invalid parameter 422 and a damaged store 503, each with a JSON body ``{"error": …}`` (an
+HTML page for the portal). The paths of the first API (``/api/…``) redirect (308) to
+``/api/v1/…``.
+
+Public reads are answered from memory while the store is unchanged
+(:mod:`meili.web.cache`): under load they cost about what a static file does. Served by
+``meili serve`` (uvicorn, one worker by default); ``benchmarks/bench_api.py`` measures it.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from meili import __version__
-from meili.errors import MeiliError, NotFoundError
+from meili.errors import MeiliError, NotFoundError, StoreDamaged
 from meili.web import api, pages
+from meili.web.cache import PublicReadCache
 
 HERE = Path(__file__).parent
+
+
+def _status(exc: MeiliError) -> int:
+    if isinstance(exc, StoreDamaged):
+        return 503
+    return 404 if isinstance(exc, NotFoundError) else 400
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api")
 
 
 def create_app() -> FastAPIOffline:
@@ -23,16 +45,46 @@ def create_app() -> FastAPIOffline:
         version=__version__,
         description=(
             "Read-only API of the Beautiful China Pilot Zones platform "
-            "(美丽中国先行区平台只读接口): divisions, zones, indicator framework."
+            "(美丽中国先行区平台只读接口): divisions, zones, indicator framework, rounds. "
+            'Errors answer with a JSON body `{"error": …}`: 400 bad request, 404 not found, '
+            "422 invalid parameter, 503 a damaged store (run `meili data check`)."
         ),
     )
 
     @app.exception_handler(MeiliError)
-    async def _meili_error(_request: Request, exc: MeiliError) -> JSONResponse:
-        code = 404 if isinstance(exc, NotFoundError) else 400
+    async def _meili_error(request: Request, exc: MeiliError):  # type: ignore[no-untyped-def]
+        code = _status(exc)
+        if _wants_html(request):
+            return pages.error_page(request, code, str(exc))
         return JSONResponse({"error": str(exc)}, status_code=code)
 
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):  # type: ignore[no-untyped-def]
+        detail = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+            for e in exc.errors()
+        ]
+        where = "; ".join(f"{'.'.join(d['loc'])}: {d['msg']}" for d in detail[:3])
+        if _wants_html(request):
+            return pages.error_page(request, 422, f"invalid parameter ({where})")
+        return JSONResponse(
+            {"error": f"invalid parameter ({where})", "detail": detail}, status_code=422
+        )
+
     app.include_router(api.router)
+
+    @app.get("/api/{rest:path}", include_in_schema=False)
+    def _first_api(rest: str, request: Request) -> RedirectResponse:
+        """The paths of the first API moved under /api/v1 (permanent redirect)."""
+        if rest == "v1" or rest.startswith("v1/"):
+            raise NotFoundError(f"no API path /api/{rest[:200]}")
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"{api.PREFIX}/{rest}{query}", status_code=308)
+
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(PublicReadCache, prefix=api.PREFIX + "/")
     return app
+
+
+__all__ = ["HTMLResponse", "create_app"]

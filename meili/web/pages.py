@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path as FilePath
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from meili import __version__
-from meili.assess.rounds import list_rounds, load_round
+from meili.assess.rounds import load_round, scan_rounds
 from meili.db.session import session
+from meili.errors import StoreDamaged
 from meili.framework.schema import TargetAreaDef
 from meili.framework.store import get_framework
 from meili.output import records
@@ -24,8 +26,20 @@ from meili.registry.zones import (
     zone_record,
 )
 
+HERE = FilePath(__file__).parent
 router = APIRouter()
-templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+ZoneCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """An error as a page (the portal's pages never answer with a bare 500)."""
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"status": status, "message": message, "version": __version__},
+        status_code=status,
+    )
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -56,18 +70,27 @@ STATUS_LABELS = {
 
 
 @router.get("/zones/{code}", response_class=HTMLResponse, include_in_schema=False)
-def zone_page(request: Request, code: str) -> HTMLResponse:
-    """One zone: members, themes and its results in the latest assessment round."""
+def zone_page(request: Request, code: ZoneCode) -> HTMLResponse:
+    """One zone: members, themes and its results in the latest readable assessment round;
+    a damaged round is named on the page, and the one before it is shown."""
     with session() as s:
         zone = get_zone(s, code)
         record = zone_record(zone, member_names(s, [zone]))
         fw = get_framework(s)
-    rounds = list_rounds()
-    latest = rounds[-1] if rounds else None
+    rounds, damaged = scan_rounds()
+    problems = [exc.problem for exc in damaged]
+    latest, verdicts, comparison = None, None, None
+    for meta in reversed(rounds):
+        try:
+            _, verdicts = load_round(meta["round"], "verdicts")
+            _, comparison = load_round(meta["round"], "comparison")
+        except StoreDamaged as exc:
+            problems.append(exc.problem)
+            continue
+        latest = meta
+        break
     areas: list[tuple[TargetAreaDef | None, list[dict]]] = []
-    if latest:
-        _, verdicts = load_round(latest["round"], "verdicts")
-        _, comparison = load_round(latest["round"], "comparison")
+    if latest is not None and verdicts is not None and comparison is not None:
         rows = verdicts[verdicts["zone"] == code]
         if not comparison.empty:
             comp = comparison[comparison["zone"] == code][["indicator", "rank", "n"]]
@@ -86,6 +109,7 @@ def zone_page(request: Request, code: str) -> HTMLResponse:
         {
             "z": record,
             "round": latest,
+            "problems": problems,
             "areas": areas,
             "labels": STATUS_LABELS,
             "version": __version__,

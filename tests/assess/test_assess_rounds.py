@@ -15,7 +15,7 @@ import pytest
 
 from meili.assess.rounds import diff_rounds, list_rounds, load_round, run_round
 from meili.config import settings
-from meili.errors import UserError
+from meili.errors import StoreDamaged, UserError
 from meili.ingest import ingest_paths
 
 SITES = [  # code, city, prefecture, control, pm25
@@ -163,7 +163,7 @@ def test_rounds_are_immutable_checked_and_comparable(assessed: dict, tmp_path: P
     assert (before["status"] != "").all()
     path = settings().home / "rounds" / "t1" / "verdicts.parquet"
     path.write_bytes(path.read_bytes() + b"x")
-    with pytest.raises(UserError, match="changed after publication"):
+    with pytest.raises(StoreDamaged, match="changed after publication"):
         load_round("t1", "verdicts")
 
 

@@ -14,31 +14,31 @@ def client(store) -> TestClient:
 
 
 def test_zones_api(client: TestClient) -> None:
-    body = client.get("/api/zones", params={"tier": "region"}).json()
+    body = client.get("/api/v1/zones", params={"tier": "region"}).json()
     assert body["count"] == 5
-    gba = client.get("/api/zones/R-GBA").json()
+    gba = client.get("/api/v1/zones/R-GBA").json()
     assert "香港特别行政区" in gba["member_names"] and "澳门特别行政区" in gba["member_names"]
-    assert client.get("/api/zones/NOPE").status_code == 404
+    assert client.get("/api/v1/zones/NOPE").status_code == 404
 
 
 def test_divisions_api(client: TestClient) -> None:
-    found = client.get("/api/divisions", params={"q": "河源"}).json()["records"]
+    found = client.get("/api/v1/divisions", params={"q": "河源"}).json()["records"]
     assert found[0]["code"] == "441600"
-    one = client.get("/api/divisions/441600").json()
+    one = client.get("/api/v1/divisions/441600").json()
     assert one["name"] == "河源市" and any(c["code"] == "441602" for c in one["children"])
-    provinces = client.get("/api/divisions", params={"level": "province"}).json()
+    provinces = client.get("/api/v1/divisions", params={"level": "province"}).json()
     assert provinces["count"] == 34
-    assert client.get("/api/divisions/000000").status_code == 404
+    assert client.get("/api/v1/divisions/000000").status_code == 404
 
 
 def test_framework_api(client: TestClient) -> None:
-    fw = client.get("/api/framework").json()
+    fw = client.get("/api/v1/framework").json()
     assert fw["indicator_count"] >= 7
-    items = client.get("/api/framework/indicators", params={"measure": "七"}).json()
+    items = client.get("/api/v1/framework/indicators", params={"measure": "七"}).json()
     assert items["count"] >= 1
     code = items["records"][0]["code"]
-    assert client.get(f"/api/framework/indicators/{code}").json()["code"] == code
-    assert client.get("/api/framework/indicators/NOPE").status_code == 404
+    assert client.get(f"/api/v1/framework/indicators/{code}").json()["code"] == code
+    assert client.get("/api/v1/framework/indicators/NOPE").status_code == 404
 
 
 def test_zone_page_renders_zh_and_en(client: TestClient) -> None:
@@ -52,7 +52,7 @@ def test_zone_page_renders_zh_and_en(client: TestClient) -> None:
 
 def test_openapi_and_docs_are_offline(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
-    assert "/api/zones" in spec["paths"] and "/api/divisions/{code}" in spec["paths"]
+    assert "/api/v1/zones" in spec["paths"] and "/api/v1/divisions/{code}" in spec["paths"]
     docs = client.get("/docs").text
     assert "cdn.jsdelivr.net" not in docs and "unpkg.com" not in docs
     assert "http://" not in docs.replace("http://testserver", "")
@@ -63,12 +63,12 @@ def test_rounds_api(client: TestClient) -> None:
 
     # no data in the lake: every value is missing
     run_round("r1", 2024, first_year=2023, allow_empty=True)
-    assert client.get("/api/rounds").json()["records"][0]["round"] == "r1"
-    body = client.get("/api/rounds/r1/verdicts", params={"zone": "R-JJJ"}).json()
+    assert client.get("/api/v1/rounds").json()["records"][0]["round"] == "r1"
+    body = client.get("/api/v1/rounds/r1/verdicts", params={"zone": "R-JJJ"}).json()
     assert body["count"] > 0 and {r["zone"] for r in body["records"]} == {"R-JJJ"}
     assert {r["status"] for r in body["records"]} == {"not_evaluable"}
-    assert client.get("/api/rounds/nope/verdicts").status_code == 404
-    assert client.get("/api/rounds/r1/nope").status_code == 400
+    assert client.get("/api/v1/rounds/nope/verdicts").status_code == 404
+    assert client.get("/api/v1/rounds/r1/nope").status_code == 422
 
 
 def test_zone_page_with_and_without_a_round(client: TestClient) -> None:

@@ -25,7 +25,7 @@ class Choice:
 
 
 def _generic(loaded: Loaded, kind: Kind) -> Extract:
-    return tabular.extract_table(loaded.table, kind, loaded.name)
+    return tabular.extract_loaded(loaded, kind)
 
 
 def choose(loaded: Loaded, kind_name: str) -> Choice:

@@ -9,16 +9,20 @@ means derived from the hourly values; they are not stored (noted on the batch).
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from meili.errors import Location, UserError
 from meili.ingest import parse
 from meili.ingest.extract import Extract, errors_frame
 from meili.ingest.kinds import Kind
 from meili.ingest.loaded import Loaded, period_from_name
-from meili.ingest.synonyms import missing_tokens
+from meili.ingest.synonyms import canonical_column, missing_tokens
 
 NAME = "cnemc-air-wide"
 KIND = "air-hourly"
@@ -32,41 +36,119 @@ TYPES = {
     "CO": "co",
     "O3_8h": "o3_8h",
 }
+_LEAD = ["_date", "_hour", "_type"]
+_NUMBER = r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$"
 
 
 def matches(header: list[str]) -> bool:
-    """True for the ``date,hour,type,<codes>`` wide layout."""
-    return [h.lower() for h in header[:3]] == ["date", "hour", "type"] and len(header) > 3
+    """True for the wide layout: ``date,hour,type,<codes>`` (or ``日期,小时,类型,…``)."""
+    if len(header) <= 3:
+        return False
+    return [canonical_column(h, set(_LEAD)) for h in header[:3]] == _LEAD
+
+
+@dataclass
+class _Wide:
+    """The wide file split into its lead columns and a matrix of values (line × site)."""
+
+    date: pd.Series
+    hour: pd.Series
+    type: pd.Series
+    values: np.ndarray
+    bad_cells: np.ndarray
+    bad_text: np.ndarray
+    lines: np.ndarray
+    nfields: np.ndarray
+
+
+def _read_wide(text: str, width: int, name: str) -> _Wide:
+    """Split the lines once in Python and parse every value as one Arrow column (fast for
+    the ~1,600-column layout, where a column-wise CSV reader spends its time per column)."""
+    raw_lines = text.split("\n")
+    numbered = [(i + 1, ln) for i, ln in enumerate(raw_lines) if ln.strip()]
+    body = numbered[1:]
+    if not body:
+        raise UserError("header only, no data rows", Location(name, row=1))
+    if any('"' in ln for _, ln in body):
+        raise UserError("quoted cells are not expected in the CNEMC wide layout", Location(name))
+    n_sites = width - 3
+    parts = [ln.split(",", 3) for _, ln in body]
+    nfields = np.array([len(p) if len(p) < 4 else 3 + p[3].count(",") + 1 for p in parts])
+    long = np.flatnonzero(nfields > width)
+    if len(long):
+        line = body[int(long[0])][0]
+        raise UserError(
+            f"malformed CSV: line has {int(nfields[long[0]])} fields, header has {width}",
+            Location(name, row=line),
+        )
+    lead = [[*p, "", "", ""][:3] for p in parts]
+    rests = [p[3] if len(p) == 4 else None for p in parts]
+    rests = [
+        "," * (n_sites - 1) if r is None else r + "," * (n_sites - 1 - r.count(",")) for r in rests
+    ]
+    tokens = ("\n".join(r.replace(",", "\n") for r in rests) + "\n").encode("utf-8")
+    n = len(body)
+    values, bad, strings = _values(tokens)
+    values = values.reshape(n, n_sites)
+    bad_cells = bad.reshape(n, n_sites)
+    if bad_cells.any():
+        bad_text = np.full(bad_cells.shape, "", dtype=object)
+        flat = np.flatnonzero(bad)
+        bad_text.flat[flat] = strings.take(pa.array(flat)).to_pylist()
+    else:  # no bad cell: a one-column stand-in that indexes like the matrix
+        bad_text = np.broadcast_to(np.array([""], dtype=object), bad_cells.shape)
+    frame = pd.DataFrame(lead, columns=["date", "hour", "type"], dtype=object)
+    return _Wide(
+        date=frame["date"].str.strip(),
+        hour=frame["hour"].str.strip(),
+        type=frame["type"].str.strip(),
+        values=values,
+        bad_cells=bad_cells,
+        bad_text=bad_text,
+        lines=np.array([ln for ln, _ in body], dtype=np.int64),
+        nfields=nfields,
+    )
+
+
+def _column(tokens: bytes, kind: pa.DataType) -> pa.Array:
+    return pacsv.read_csv(
+        io.BytesIO(tokens),
+        read_options=pacsv.ReadOptions(column_names=["v"]),
+        parse_options=pacsv.ParseOptions(quote_char=False, ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types={"v": kind}, null_values=missing_tokens(), strings_can_be_null=True
+        ),
+    )["v"]
+
+
+def _values(tokens: bytes) -> tuple[np.ndarray, np.ndarray, pa.Array | None]:
+    """Floats of one value per line, a mask of cells that are not numbers, and (when there
+    are such cells) the cells as text."""
+    try:
+        values = _column(tokens, pa.float64())
+        out = values.to_numpy(zero_copy_only=False).astype(float)
+        return out, np.zeros(len(out), dtype=bool), None
+    except pa.ArrowInvalid:  # some cell is not a number: find which
+        pass
+    strings = pc.utf8_trim_whitespace(_column(tokens, pa.string()))
+    is_number = pc.fill_null(pc.match_substring_regex(strings, _NUMBER), False)
+    numeric = pc.if_else(is_number, strings, pa.scalar(None, pa.string()))
+    values = pc.cast(numeric, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
+    bad = pc.and_(pc.invert(is_number), pc.is_valid(strings)).to_numpy(zero_copy_only=False)
+    return values, bad, strings
 
 
 def extract(loaded: Loaded, kind: Kind) -> Extract:
     """Unpivot the wide file into one record per (site, hour) with a column per type."""
     name = loaded.name
-    text = loaded.text
-    try:
-        df = pd.read_csv(
-            io.StringIO(text),
-            dtype={"date": str, "hour": str, "type": str},
-            na_values=missing_tokens(),
-            keep_default_na=False,
-            skip_blank_lines=True,
-        )
-    except pd.errors.ParserError as exc:
-        raise UserError(f"malformed CSV: {exc}", Location(name)) from None
-    if df.empty:
-        raise UserError("header only, no data rows", Location(name, row=1))
-    df.columns = [str(c).strip() for c in df.columns]
-    raw_lines = text.split("\n")
-    nonblank = np.array([bool(ln.strip()) for ln in raw_lines], dtype=bool)
-    lines = (np.flatnonzero(nonblank) + 1)[1 : len(df) + 1]
-    nfields = np.array(
-        [ln.count(",") + 1 for ln, k in zip(raw_lines, nonblank, strict=True) if k][1 : len(df) + 1]
-    )
-    width = len(df.columns)
-
+    header = loaded.header
+    width = len(header)
+    wide = _read_wide(loaded.text, width, name)
+    lines, nfields = wide.lines, wide.nfields
+    bad_cells, bad_text = wide.bad_cells, wide.bad_text
     measures = list(TYPES.values())
     k_index = {t: i for i, t in enumerate(TYPES)}
-    types = df["type"].fillna("").str.strip()
+    types = wide.type.fillna("")
     k = types.map(k_index).fillna(-1).astype(int).to_numpy()
     derived = types.str.endswith("_24h").to_numpy()
     notes = []
@@ -74,25 +156,18 @@ def extract(loaded: Loaded, kind: Kind) -> Extract:
         notes.append("derived *_24h lines not stored (recomputable from the hourly values)")
     unknown_type = (k < 0) & ~derived
 
-    key = df["date"].fillna("").str.strip() + " " + df["hour"].fillna("").str.strip()
+    key = wide.date.fillna("") + " " + wide.hour.fillna("")
     t_idx, t_keys = pd.factorize(key)
-    day, bad_day = parse.times(pd.Series(t_keys.str.split(" ").str[0]))
+    day, bad_day = parse.times(
+        pd.Series(t_keys.str.split(" ").str[0]), order=loaded.options.date_order, name=name
+    )
     hour, bad_hour = parse.hours(pd.Series(t_keys.str.split(" ").str[1]))
     t_time = (day.dt.normalize() + pd.to_timedelta(hour, unit="h")).to_numpy()
     t_bad = (bad_day | bad_hour | pd.isna(t_time)).to_numpy()
 
-    block = df.iloc[:, 3:]
-    bad_cells = np.zeros(block.shape, dtype=bool)
-    bad_text = np.full(block.shape, "", dtype=object)
-    obj_cols = [j for j, dt in enumerate(block.dtypes) if not pd.api.types.is_numeric_dtype(dt)]
-    for j in obj_cols:
-        vals, bad = parse.numbers(block.iloc[:, j])
-        bad_cells[:, j] = bad.to_numpy()
-        bad_text[bad.to_numpy(), j] = block.iloc[:, j][bad].astype(str).to_numpy()
-        block = block.assign(**{block.columns[j]: vals})
-    values = block.to_numpy(dtype=float)
+    values = wide.values
     sites, values, bad_cells, bad_text, col_conflict = _merge_duplicate_columns(
-        loaded.header[3:], values, bad_cells, bad_text, notes
+        header[3:], values, bad_cells, bad_text, notes
     )
 
     n_t, n_s, n_k = len(t_keys), len(sites), len(measures)
@@ -143,17 +218,15 @@ def extract(loaded: Loaded, kind: Kind) -> Extract:
     bad_t_rec = np.flatnonzero(t_bad[rec_t])
     if len(bad_t_rec):
         vals = np.asarray(t_keys)[rec_t[bad_t_rec]]
-        errors.append(errors_frame(bad_t_rec, "time", "cannot read the date or hour", vals))
+        errors.append(errors_frame(bad_t_rec, "time", "unreadable_date_hour", vals))
     if bad_cube.any():
         for r in np.flatnonzero(bad_cells.any(axis=1) & usable):
             s_idx = np.flatnonzero(bad_cells[r])
             recs = rec_of[t_idx[r], s_idx]
-            errors.append(errors_frame(recs, measures[k[r]], "not a number", bad_text[r, s_idx]))
+            errors.append(errors_frame(recs, measures[k[r]], "not_a_number", bad_text[r, s_idx]))
     if conflict.any():
         recs = rec_of[conflict]
-        errors.append(
-            errors_frame(recs, "", "conflicting duplicate lines or columns for the same hour")
-        )
+        errors.append(errors_frame(recs, "", "conflicting_lines"))
     short = np.flatnonzero((nfields < width) & usable)
     for r in short:
         s_last = nfields[r] - 4
@@ -162,10 +235,13 @@ def extract(loaded: Loaded, kind: Kind) -> Extract:
                 errors_frame(
                     [rec_of[t_idx[r], s_last]],
                     measures[k[r]],
-                    f"line {lines[r]} is truncated ({nfields[r]} of {width} fields)",
+                    "truncated_line",
+                    line=int(lines[r]),
+                    n=int(nfields[r]),
+                    width=width,
                 )
             )
-    extra = _unknown_type_records(df, values, lines, sites, unknown_type, t_time, t_idx)
+    extra = _unknown_type_records(wide.type, values, lines, sites, unknown_type, t_time, t_idx)
     if extra is not None:
         extra_frame, extra_lines, extra_err = extra
         offset = len(frame)
@@ -249,7 +325,7 @@ def _merge_duplicate_columns(
     )
 
 
-def _unknown_type_records(df, values, lines, sites, unknown_type, t_time, t_idx):
+def _unknown_type_records(types, values, lines, sites, unknown_type, t_time, t_idx):
     rows = np.flatnonzero(unknown_type)
     if not len(rows):
         return None
@@ -260,11 +336,12 @@ def _unknown_type_records(df, values, lines, sites, unknown_type, t_time, t_idx)
     frame = pd.DataFrame({"site_code": sites[s_idx], "time": t_time[t_idx[src_rows]]})
     for m in TYPES.values():
         frame[m] = np.nan
-    labels = df["type"].fillna("").astype(str).to_numpy()[src_rows]
+    labels = types.fillna("").astype(str).to_numpy()[src_rows]
     err = errors_frame(
         np.arange(len(src_rows)),
         "type",
-        np.array([f"unknown type {t!r}" for t in labels], dtype=object),
+        "unknown_type",
         values[src_rows, s_idx].astype(str),
+        type=np.array([repr(t) for t in labels], dtype=object),
     )
     return frame, lines[src_rows], err

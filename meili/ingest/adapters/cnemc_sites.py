@@ -5,7 +5,7 @@ Names marked 停运 are decommissioned sites; the flag is kept in ``decommission
 
 from __future__ import annotations
 
-from meili.ingest.adapters.tabular import extract_table
+from meili.ingest.adapters.tabular import extract_loaded
 from meili.ingest.extract import Extract
 from meili.ingest.kinds import Kind
 from meili.ingest.loaded import Loaded
@@ -21,7 +21,7 @@ def matches(header: list[str]) -> bool:
 
 def extract(loaded: Loaded, kind: Kind) -> Extract:
     """Read the list and flag decommissioned (停运) sites."""
-    ext = extract_table(loaded.table, kind, loaded.name, adapter=NAME)
+    ext = extract_loaded(loaded, kind, adapter=NAME)
     names = ext.frame["name"].fillna("")
     ext.frame["decommissioned"] = names.str.contains("停运").astype("boolean")
     return ext

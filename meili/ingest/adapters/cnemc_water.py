@@ -8,7 +8,7 @@ Columns ``province,basin,section,monitor_time_raw,water_class,temp_c,ph,do_mgL,â
 from __future__ import annotations
 
 from meili.errors import Location, UserError
-from meili.ingest.adapters.tabular import extract_table
+from meili.ingest.adapters.tabular import extract_loaded
 from meili.ingest.extract import Extract
 from meili.ingest.kinds import Kind
 from meili.ingest.loaded import Loaded, period_from_name
@@ -33,6 +33,6 @@ def extract(loaded: Loaded, kind: Kind) -> Extract:
             "(e.g. â€¦_2021-04.csv)",
             Location(loaded.name),
         )
-    ext = extract_table(loaded.table, kind, loaded.name, adapter=NAME, year=period[0].year)
+    ext = extract_loaded(loaded, kind, adapter=NAME, year=period[0].year)
     ext.period = period
     return ext

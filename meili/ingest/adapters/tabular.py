@@ -9,8 +9,15 @@ from meili.errors import Location, UserError
 from meili.ingest import parse
 from meili.ingest.extract import Extract, errors_frame
 from meili.ingest.kinds import Kind
-from meili.ingest.readers import Table
-from meili.ingest.synonyms import canonical_column, split_header, squeeze, summary_markers
+from meili.ingest.loaded import Loaded
+from meili.ingest.synonyms import (
+    accepted_headers,
+    canonical_column,
+    split_header,
+    squeeze,
+    summary_markers,
+)
+from meili.ingest.table import Table
 from meili.ingest.units import factor, label
 
 _PARTS = ("_date", "_hour", "_year", "_month", "_day")
@@ -69,8 +76,14 @@ def extract_table(
     units: dict[str, str] | None = None,
     year: int | None = None,
     ignore: set[str] = frozenset(),
+    decimal: str | None = None,
+    date_order: str | None = None,
 ) -> Extract:
-    """Parse a table's cells into the kind's canonical, typed columns."""
+    """Parse a table's cells into the kind's canonical, typed columns.
+
+    ``decimal`` and ``date_order`` are declared by the user; when None they are found from
+    the file (or the file is refused, see :mod:`meili.ingest.parse`).
+    """
     try:
         positions, header_units, unknown = map_header(table.header, kind, ignore)
     except UserError as exc:
@@ -92,8 +105,11 @@ def extract_table(
             continue
         if col.type == "datetime" and has_time:
             continue
+        accepted = ", ".join(accepted_headers(col.name)[:8])
         raise UserError(
-            f"missing required column {col.name!r} (for {kind.title_zh} {kind.title_en})",
+            f"missing required column {col.name!r} (for {kind.title_zh} {kind.title_en}); "
+            f"headers accepted for it: {accepted}; see `meili ingest kinds --columns "
+            f"{kind.name}`",
             Location(name, row=1),
         )
     if kind.measures and not any(m in positions for m in kind.measures):
@@ -108,17 +124,24 @@ def extract_table(
     frame = pd.DataFrame(index=range(n))
     errors = []
     source_col = {c: table.header[p] for c, p in positions.items()}
-    if table.row_errors:
-        recs = np.fromiter(table.row_errors, dtype=np.int64)
-        errors.append(errors_frame(recs, "", [table.row_errors[int(r)] for r in recs]))
+    for pos, (key, params) in table.row_errors.items():
+        errors.append(errors_frame([pos], "", key, **params))
+    by_position = {p: c for c, p in positions.items()}
+    for pos, col_pos, key, params in table.cell_errors:
+        errors.append(errors_frame([pos], by_position.get(col_pos, ""), key, **params))
     first = cells[min(positions.values())] if positions else cells[0]
     first_text = first.astype(str).map(squeeze)
     lead = cells[0].astype(str).map(squeeze)
     summary = (first_text.isin(summary_markers()) | lead.isin(summary_markers())).to_numpy()
     if summary.any():
         recs = np.flatnonzero(summary)
-        errors.append(errors_frame(recs, "", "summary row (合计/平均), not a measurement"))
+        errors.append(errors_frame(recs, "", "summary_row"))
 
+    numeric = [col_cells(c.name) for c in kind.columns if c.type in ("float", "int")
+               and c.name in positions]  # fmt: skip
+    mark = parse.decimal_mark(numeric, decimal, name)
+    if mark == ",":
+        notes.append("decimal commas read (30,5 = 30.5)")
     for col in kind.columns:
         if col.name == kind.time and col.name not in positions:
             continue
@@ -127,7 +150,7 @@ def extract_table(
             continue
         s = col_cells(col.name)
         if col.type in ("float", "int"):
-            values, bad = parse.numbers(s)
+            values, bad = parse.numbers(s, mark)
             if col.type == "int":
                 frac = values.notna() & (values != np.floor(values))
                 bad = bad | frac
@@ -140,31 +163,30 @@ def extract_table(
                     f"→ {label(col.unit)}"
                 )
             frame[col.name] = values if col.type == "float" else values.astype("Int64")
-            reason = "not a whole number" if col.type == "int" else "not a number"
-        elif col.type == "datetime":
-            values, bad = parse.times(s, year)
-            frame[col.name] = values
-            reason = "cannot read the time"
-        elif col.type == "date":
-            values, bad = parse.times(s, year)
-            frame[col.name] = values.dt.normalize()
-            reason = "cannot read the date"
+            reason, params = ("not_whole_number" if col.type == "int" else "not_a_number"), {}
+        elif col.type in ("datetime", "date"):
+            values, bad = parse.times(s, year, order=date_order, name=name, notes=notes)
+            frame[col.name] = values if col.type == "datetime" else values.dt.normalize()
+            reason = "unreadable_time" if col.type == "datetime" else "unreadable_date"
+            params = {}
         elif col.type == "bool":
             frame[col.name], bad = parse.booleans(s)
-            reason = "not a yes/no value"
+            reason, params = "not_yes_no", {}
         elif col.type == "enum":
             frame[col.name], bad = parse.enums(s, col.values or [])
-            reason = f"not one of {', '.join(col.values or [])}"
+            reason, params = "not_one_of", {"values": ", ".join(col.values or [])}
         else:
             frame[col.name] = parse.text(s)
             bad = pd.Series(False, index=s.index)
-            reason = ""
+            reason, params = "", {}
         if bad.any():
             recs = np.flatnonzero(bad.to_numpy())
-            errors.append(errors_frame(recs, col.name, reason, s.iloc[recs].astype(str).values))
+            errors.append(
+                errors_frame(recs, col.name, reason, s.iloc[recs].astype(str).values, **params)
+            )
 
     if kind.time and kind.time not in positions and has_time:
-        t, bad_recs = _time_from_parts(cells, positions)
+        t, bad_recs = _time_from_parts(cells, positions, date_order, name, notes)
         frame[kind.time] = t
         errors.extend(bad_recs)
     frame = frame[kind.names]
@@ -175,6 +197,7 @@ def extract_table(
         cols = np.array([source_col.get(c, c) for c in columns], dtype=object)
         return lines[recs], cols
 
+    stated = [c for c in kind.names if c in positions or (c == kind.time and has_time)]
     return Extract(
         frame=frame,
         lines=lines,
@@ -184,6 +207,19 @@ def extract_table(
         errors=errors,
         notes=notes,
         units=units,
+        stated=stated,
+    )
+
+
+def extract_loaded(loaded: Loaded, kind: Kind, **options: object) -> Extract:
+    """:func:`extract_table` of a loaded source, with the reading options the user declared."""
+    return extract_table(
+        loaded.table,
+        kind,
+        loaded.name,
+        decimal=loaded.options.decimal,
+        date_order=loaded.options.date_order,
+        **options,  # type: ignore[arg-type]
     )
 
 
@@ -191,18 +227,24 @@ def _empty(ctype: str) -> object:
     return {"float": np.nan, "datetime": pd.NaT, "date": pd.NaT}.get(ctype)
 
 
-def _time_from_parts(cells: pd.DataFrame, pos: dict[str, int]) -> tuple[pd.Series, list]:
+def _time_from_parts(
+    cells: pd.DataFrame,
+    pos: dict[str, int],
+    order: str | None = None,
+    name: str = "",
+    notes: list[str] | None = None,
+) -> tuple[pd.Series, list]:
     errors = []
     if "_hour" in pos:
         hour, bad_h = parse.hours(cells[pos["_hour"]])
         if bad_h.any():
             recs = np.flatnonzero(bad_h.to_numpy())
             vals = cells[pos["_hour"]].iloc[recs].astype(str).values
-            errors.append(errors_frame(recs, "time", "hour must be a whole number 0–24", vals))
+            errors.append(errors_frame(recs, "time", "bad_hour", vals))
     else:
         hour = pd.Series(0.0, index=cells.index)
     if "_date" in pos:
-        day, bad_d = parse.times(cells[pos["_date"]])
+        day, bad_d = parse.times(cells[pos["_date"]], order=order, name=name, notes=notes)
         src = cells[pos["_date"]]
     else:
         y, by = parse.numbers(cells[pos["_year"]])
@@ -221,6 +263,6 @@ def _time_from_parts(cells: pd.DataFrame, pos: dict[str, int]) -> tuple[pd.Serie
         )
     if bad_d.any():
         recs = np.flatnonzero(bad_d.to_numpy())
-        errors.append(errors_frame(recs, "time", "cannot read the date", src.iloc[recs].values))
+        errors.append(errors_frame(recs, "time", "unreadable_date", src.iloc[recs].values))
     t = day.dt.normalize() + pd.to_timedelta(hour, unit="h")
     return t.astype("datetime64[ns]"), errors

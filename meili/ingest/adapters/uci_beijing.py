@@ -8,10 +8,7 @@ names in the site list (Dongsi 东四 = 1003A; Dingling 定陵 is the control si
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-
-from meili.ingest.adapters.tabular import extract_table
+from meili.ingest.adapters.tabular import extract_loaded
 from meili.ingest.extract import Extract
 from meili.ingest.kinds import Kind
 from meili.ingest.loaded import Loaded, period_from_name
@@ -61,10 +58,9 @@ def extract(loaded: Loaded, kind: Kind) -> Extract:
     table.cells[len(table.header)] = station.map(codes).where(station.isin(codes), station)
     table.header = [*table.header, "site_code"]
     units = {m: "ug/m3" for m in ("pm25", "pm10", "so2", "no2", "o3", "co")}
-    ext = extract_table(table, kind, loaded.name, adapter=NAME, units=units, ignore=WEATHER)
+    ext = extract_loaded(loaded, kind, adapter=NAME, units=units, ignore=WEATHER)
     ext.period = period_from_name(loaded.name)
     unknown = sorted(set(station[~station.isin(codes)].unique()) - {""})
     if unknown:
         ext.notes.append(f"stations without a site code: {', '.join(unknown)}")
-    _ = np, pd
     return ext

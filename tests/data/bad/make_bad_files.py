@@ -2,8 +2,15 @@
 
 Run ``python tests/data/bad/make_bad_files.py``; the files are committed. Each case names
 its kind and the outcome the tests assert: a file-level ``error`` (message substring), or
-landed rows with given quarantine ``reasons``, counts and ``good`` keys that must land.
-Every file stays under the corpus size limit (``LIMIT`` bytes) except ``too_big.csv``.
+landed rows with given quarantine ``reasons``, counts and ``good`` keys that must land,
+``values`` that must be read exactly (``[dataset, {key: value}, column, expected]``) and
+``notes`` the batch must carry. Every file stays under the corpus size limit (``LIMIT``
+bytes) except ``too_big.csv`` and the cases that set their own ``limit``.
+
+The cases of the data-integrity issue (decimal commas, day/month order, offsets, formulas
+without cached values, doubled BOMs, Big5, CR line ends, huge cells, safe-export prefixes,
+glob characters in names, Chinese headers, statistics against the registry) are built from
+the real samples in ``meili/demo_data`` (CNEMC 2019-01-01, UCI Dongsi, CNEMC water).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 HERE = Path(__file__).resolve().parent
+DEMO = HERE.parents[2] / "meili" / "demo_data"
 LIMIT = 16_000
 HEAD = "site_code,time,PM2.5,PM10,SO2,NO2,O3,CO"
 CASES: list[dict] = []
@@ -57,11 +65,15 @@ def rows_case(
     good=(),
     kind: str = "air-hourly",
     enc: str = "utf-8",
+    prefix: bool = False,
     **extra: object,
 ) -> None:
+    data = csv(lines).encode(enc)
+    if prefix:  # a second byte-order mark, as a tool that adds one to a file with one writes
+        data = b"\xef\xbb\xbf" + data
     case(
         name,
-        csv(lines).encode(enc),
+        data,
         kind,
         outcome="rows",
         reasons=list(reasons),
@@ -600,10 +612,10 @@ def make() -> None:
         csv(
             [
                 "区划代码,年份,指标代码,数值,单位",
-                "110000,2020,AIR_PM25,30.5,µg/m³",
-                "110000,2020.5,AIR_PM25,31,µg/m³",
-                "110000,1800,AIR_PM25,31,µg/m³",
-                "110000,2021,AIR_PM25,,µg/m³",
+                "110000,2020,env.pm25_annual_mean,30.5,µg/m³",
+                "110000,2020.5,env.pm25_annual_mean,31,µg/m³",
+                "110000,1800,env.pm25_annual_mean,31,µg/m³",
+                "110000,2021,env.pm25_annual_mean,,µg/m³",
             ]
         ),
         "stats",
@@ -630,12 +642,252 @@ def make() -> None:
         quarantined=2,
         good=[],
     )
+    integrity_cases()
     for c in CASES:
         size = (HERE / c["file"]).stat().st_size
-        assert c["file"] == "too_big.csv" or size < LIMIT, (c["file"], size)
+        assert c["file"] == "too_big.csv" or "limit" in c or size < LIMIT, (c["file"], size)
     (HERE / "expected.json").write_text(
         json.dumps({"limit": LIMIT, "cases": CASES}, ensure_ascii=False, indent=1) + "\n",
         encoding="utf-8",
+    )
+
+
+def real_air() -> pd.DataFrame:
+    """Site-hours of 1001A and 1003A, 01:00–06:00 on 2019-01-01, from the real CNEMC sample."""
+    wide_frame = pd.read_csv(DEMO / "china_sites_20190101.csv.gz", dtype={"type": str})
+    wide_frame = wide_frame[wide_frame["hour"].between(1, 6)]
+    long = wide_frame.melt(
+        id_vars=["date", "hour", "type"], value_vars=["1001A", "1003A"], var_name="site"
+    )
+    out = long.pivot_table(index=["site", "hour"], columns="type", values="value").reset_index()
+    out["time"] = [f"2019-01-01 {h:02d}:00" for h in out["hour"]]
+    return out.rename(columns={"PM2.5": "pm25", "PM10": "pm10", "CO": "co"})
+
+
+def real_water(n: int = 6) -> list[str]:
+    """The header and first ``n`` rows of the real CNEMC water sample (Beijing sections)."""
+    return (
+        (DEMO / "cnemc_surface_water_4hourly_2021-04_jjj.csv")
+        .read_text("utf-8")
+        .splitlines()[: n + 1]
+    )
+
+
+def integrity_cases() -> None:
+    air = real_air()
+    keys1 = [[r.site, f"{r.time}:00"] for r in air.itertuples()]
+
+    def v(x: float) -> str:
+        return f"{x:g}"
+
+    # 1. decimal commas (semicolon CSV): read as 30.5, not 305; mixed separators refused
+    lines = ["site_code;time;pm25;co"] + [
+        f"{r.site};{r.time};{v(r.pm25 + 0.5).replace('.', ',')};{v(r.co).replace('.', ',')}"
+        for r in air.itertuples()
+    ]
+    first = air.iloc[0]
+    rows_case(
+        "decimal_comma_semicolon.csv",
+        lines,
+        landed=len(air),
+        quarantined=0,
+        good=keys1,
+        values=[
+            [
+                "air_hourly",
+                {"site_code": first["site"], "time": f"{first['time']}:00"},
+                "pm25",
+                float(first["pm25"]) + 0.5,
+            ],
+            [
+                "air_hourly",
+                {"site_code": first["site"], "time": f"{first['time']}:00"},
+                "co",
+                float(first["co"]),
+            ],
+        ],
+        notes=["decimal commas read"],
+    )
+    mixed = [lines[0], *lines[1:4], *(ln.replace(",", ".") for ln in lines[4:])]
+    error_case("decimal_mixed.csv", csv(mixed), "mixed decimal separators")
+    error_case(
+        "decimal_thousands_or_comma.csv",
+        csv(["site_code,time,pm25", '1001A,2019-01-01 01:00,"1,234"']),
+        "could be a thousands separator or a decimal comma",
+    )
+    # 2. day and month: a day above 12 shows the order; a file showing both is refused
+    pm = [v(x) for x in air["pm25"]]
+    rows_case(
+        "dates_day_first.csv",
+        [
+            HEAD.split(",PM10")[0],
+            f"1001A,12/01/2019 01:00,{pm[0]}",
+            f"1001A,13/01/2019 01:00,{pm[1]}",
+        ],
+        landed=2,
+        quarantined=0,
+        good=[["1001A", "2019-01-12 01:00:00"], ["1001A", "2019-01-13 01:00:00"]],
+    )
+    error_case(
+        "dates_day_month_both.csv",
+        csv(
+            [
+                HEAD.split(",PM10")[0],
+                f"1001A,13/01/2019 01:00,{pm[0]}",
+                f"1001A,01/14/2019 01:00,{pm[1]}",
+            ]
+        ),
+        "both day-first",
+    )
+    error_case(
+        "dates_day_month_unknown.csv",
+        csv(
+            [
+                HEAD.split(",PM10")[0],
+                f"1001A,12/01/2019 01:00,{pm[0]}",
+                f"1001A,11/01/2019 01:00,{pm[1]}",
+            ]
+        ),
+        "declare the order",
+    )
+    # 5. times with an offset: converted to Beijing time, with a note
+    rows_case(
+        "times_with_offset.csv",
+        [
+            "site_code,time,PM2.5",
+            f"1001A,2019-01-02T01:00:00+08:00,{pm[0]}",
+            f"1003A,2019-01-01T17:00:00Z,{pm[1]}",
+        ],
+        landed=2,
+        quarantined=0,
+        good=[["1001A", "2019-01-02 01:00:00"], ["1003A", "2019-01-02 01:00:00"]],
+        notes=["UTC offset converted to Beijing time"],
+    )
+    # 5. CR-only line ends; a cell past the CSV field limit (one clear line)
+    cr = (
+        "\r".join(
+            [
+                HEAD.split(",PM10")[0],
+                *(f"{r.site},{r.time},{v(r.pm25)}" for r in air.itertuples()),
+            ]
+        )
+        + "\r"
+    )
+    case("cr_line_ends.csv", cr, outcome="rows", reasons=[], landed=len(air), quarantined=0,
+         good=keys1, notes=["CR-only line ends"])  # fmt: skip
+    big = 'site_code,time,PM2.5,note\n1001A,2019-01-01 01:00,40,"' + "x" * 200_000 + '"\n'
+    case("huge_cell.csv", big, outcome="error", message="a cell is longer than", limit=1_000_000)
+    # 3. Excel formulas without cached values (a workbook written by a script)
+    head_x = ["站点编码", "监测时间", "PM2.5", "PM10"]
+    body_x = [[r.site, r.time, float(r.pm25), float(r.pm10)] for r in air.itertuples()]
+    body_x[1][2] = "=C2*2"
+    body_x[3][3] = "=SUM(D2:D4)"
+    case(
+        "excel_formulas_without_values.xlsx",
+        xlsx([("数据", [head_x, *body_x], [], False)]),
+        outcome="rows",
+        reasons=["holds the formula =C2*2 without a cached value", "=SUM(D2:D4)"],
+        landed=len(air) - 2,
+        quarantined=2,
+        good=[keys1[0], keys1[2]],
+    )
+    # 4. a doubled BOM keeps the first column; Big5 is named, not read as unknown codes
+    water = real_water()
+    rows_case(
+        "water_2021-04_double_bom.csv",
+        water,
+        kind="water-samples",
+        landed=len(water) - 1,
+        quarantined=0,
+        enc="utf-8-sig",
+        prefix=True,
+        values=[["water_samples", {"section": water[1].split(",")[2],
+                 "time": "2021-04-01 08:00:00"}, "province", "北京市"]],
+        notes=["extra byte-order marks removed"],
+    )  # fmt: skip
+    big5 = "\n".join(water).encode("big5", errors="replace") + b"\n"
+    error_case("water_2021-04_big5.csv", big5, "looks like big5", kind="water-samples")
+    # 7. a safe export re-ingested: the leading ' before =, +, -, @ is removed again
+    rows_case(
+        "export_fixed_and_resent.csv",
+        [
+            "站点编码,监测时间,PM2.5,备注",
+            f"1001A,2019-01-01 01:00,'+{pm[0]},'=HYPERLINK(\"x\")",
+            f"1001A,2019-01-01 02:00,{pm[1]},'@note",
+            f"1001A,2019-01-01 03:00,{pm[2]},'plain",
+        ],
+        landed=3,
+        quarantined=0,
+        good=keys(("1001A",), 3),
+        values=[["air_hourly", {"site_code": "1001A", "time": "2019-01-01 01:00:00"}, "pm25",
+                 float(pm[0])]],
+        notes=["leading ' of a safe export"],
+    )  # fmt: skip
+    # 10. brackets in a file name are part of the name, not a glob
+    rows_case("站点数据[2019].csv", [HEAD, *good_rows()], landed=12, quarantined=0, good=keys())
+    # issue 11 item 4: Chinese headers of bureau exports
+    wide_real = (
+        gzip.decompress((DEMO / "china_sites_20190101.csv.gz").read_bytes())
+        .decode("utf-8")
+        .replace("\r\n", "\n")
+        .splitlines()
+    )
+    cut = [",".join(ln.split(",")[:6]) for ln in wide_real if ",".join(ln.split(",")[:3])]
+    zh = ["日期,小时,类型," + ",".join(cut[0].split(",")[3:]), *cut[1:65]]
+    case(
+        "china_sites_20190101_zh_headers_gbk.csv",
+        csv(zh).encode("gbk"),
+        outcome="rows",
+        reasons=[],
+        landed=None,
+        quarantined=0,
+        good=[["1001A", "2019-01-01 00:00:00"], ["1003A", "2019-01-01 00:00:00"]],
+    )
+    case(
+        "air_sheet_zhan_dian_shi_jian.xlsx",
+        xlsx([("空气", [["站点", "时间", "PM2.5", "PM10"], *body_x[:1], *body_x[2:3]], [], False)]),
+        outcome="rows",
+        reasons=[],
+        landed=2,
+        quarantined=0,
+        good=[keys1[0], keys1[2]],
+    )
+    error_case(
+        "missing_site_column_names_aliases.csv",
+        csv(["时间,PM2.5", f"2019-01-01 01:00,{pm[0]}"]),
+        "headers accepted for it: site_code, site code",
+    )
+    # issue 11 item 9: statistics against the registry and the frameworks in force
+    case(
+        "stats_registry.csv",
+        csv(
+            [
+                "area_code,year,indicator,value,unit",
+                "110000,2019,env.pm25_annual_mean,42,µg/m³",
+                "110000,2019,env.good_day_ratio,0.65,fraction",
+                "110000,2019,task:env.pm25_annual_mean,1,",
+                "110000,2019,co2_emissions,9000,万吨",
+                "XX-999,2019,env.pm25_annual_mean,42,µg/m³",
+                "110000,2019,env.no_such_indicator,1,%",
+                "110000,2019,eco.forest_cover,42,µg/m³",
+                "110000,2019,task:env.good_day_ratio,2,",
+                "110000,2018,co2_emissions,9000,GJ",
+                "110000,2099,env.pm25_annual_mean,42,µg/m³",
+            ]
+        ),
+        "stats",
+        outcome="rows",
+        reasons=[
+            "unknown area code XX-999",
+            "indicator env.no_such_indicator is not in the frameworks in force for 110000",
+            "unit µg/m³ cannot be converted to the unit % of eco.forest_cover",
+            "a task row must be 1",
+            "unit GJ cannot be converted",
+            "year 2099 is outside",
+        ],
+        landed=4,
+        quarantined=6,
+        good=[],
     )
 
 
