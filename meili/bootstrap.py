@@ -17,11 +17,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from meili import __version__
-from meili.config import Settings, settings
+from meili.config import Settings, default_database_url, settings
 from meili.db import session as db
 from meili.db.models import Division, FrameworkVersion, Zone
 from meili.framework.store import default_framework, save_framework
-from meili.ingest.pipeline import ingest_paths
+from meili.ingest.pipeline import BUNDLED_USER, ingest_paths
 from meili.lake import manifest
 from meili.lake.store import connect, lake_root, live_datasets
 from meili.registry.division_store import sync_divisions
@@ -37,8 +37,13 @@ def site_register() -> Path:
 
 
 def _stamp(cfg: Settings) -> str:
-    url = hashlib.sha256(cfg.database_url.encode()).hexdigest()[:16]
-    return f"meili {__version__}; store {url}\n"
+    """Meili version and store: ``home`` for the SQLite file inside the home (so a home that
+    is moved or copied stays initialised), else a hash of the database URL."""
+    if cfg.database_url == default_database_url(cfg.home):
+        store = "home"
+    else:
+        store = hashlib.sha256(cfg.database_url.encode()).hexdigest()[:16]
+    return f"meili {__version__}; store {store}\n"
 
 
 def initialised(cfg: Settings | None = None) -> bool:
@@ -77,7 +82,7 @@ def _load_site_register() -> int:
     finally:
         con.close()
     path = site_register()  # trusted: the user's size limit (MEILI_INGEST_MAX_BYTES) is not for it
-    [result] = ingest_paths("air-sites", [path], user="meili init", max_bytes=path.stat().st_size)
+    [result] = ingest_paths("air-sites", [path], user=BUNDLED_USER, max_bytes=path.stat().st_size)
     if not result.ok:  # pragma: no cover - the bundled file is tested
         raise RuntimeError(f"bundled site register failed: {result.error}")
     return int(result.rows_landed)

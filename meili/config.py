@@ -41,8 +41,13 @@ def _home() -> tuple[Path, str]:
     return user_data_path("meili", appauthor=False), "per-user data directory"
 
 
+def default_database_url(home: Path) -> str:
+    """The relational store when ``MEILI_DATABASE_URL`` is not set: ``meili.db`` in the home."""
+    return f"sqlite:///{home / 'meili.db'}"
+
+
 def settings() -> Settings:
     """Read the settings from the environment (fresh on every call, so tests can change it)."""
     home, source = _home()
-    url = os.environ.get("MEILI_DATABASE_URL") or f"sqlite:///{home / 'meili.db'}"
+    url = os.environ.get("MEILI_DATABASE_URL") or default_database_url(home)
     return Settings(home=home, database_url=url, home_source=source)

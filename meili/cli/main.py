@@ -82,8 +82,10 @@ def _register() -> None:
 _register()
 
 #: Commands that run without initialising the store first: they make it themselves
-#: (init, demo), only describe it (info) or manage its schema (db).
+#: (init, demo), only describe it (info) or manage its schema (db); and the commands that
+#: check and repair a damaged store, which must run when initialising would fail.
 NO_STORE = {"init", "demo", "info", "db"}
+NO_STORE_COMMANDS = {("data", "check"), ("data", "repair")}
 
 
 def _needs_store(args: list[str]) -> bool:
@@ -91,7 +93,7 @@ def _needs_store(args: list[str]) -> bool:
     if any(a in ("--help", "-h", "--version") for a in args):
         return False
     words = [a for a in args if not a.startswith("-")]
-    if not words or words[0] in NO_STORE:
+    if not words or words[0] in NO_STORE or tuple(words[:2]) in NO_STORE_COMMANDS:
         return False
     group = next((g for _m, g in GROUPS if g == words[0]), None)
     return group is None or len(words) > 1

@@ -305,7 +305,8 @@ def _ingest_file(
     superseded = {history[-1]} if prev and prev.get("superseded") is None else set()
     table = to_arrow(schema, good, batch_id)
     restated = find_restated(root, manifest, schema, table, superseded, ext.stated)
-    refused = restated.different if opts.on_conflict == "refuse" else np.zeros(len(good), bool)
+    policy = _policy(opts.on_conflict, restated, manifest, ext.notes)
+    refused = restated.different if policy == "refuse" else np.zeros(len(good), bool)
     if refused.any():
         errors = pd.concat(
             [errors, _restated_errors(restated, refused, good_pos, manifest)], ignore_index=True
@@ -313,10 +314,10 @@ def _ingest_file(
         qrows, _ = build(errors, ext, batch_id=batch_id, kind=kind.name, file=path.name)
     land = ~restated.same & ~refused
     replacing = None
-    if opts.on_conflict == "replace" and restated.different.any():
+    if policy == "replace" and restated.different.any():
         good, table = _carry(restated, good, table, schema, batch_id)
     landing = good[land].reset_index(drop=True)
-    if replacing is None and opts.on_conflict == "replace" and restated.different.any():
+    if replacing is None and policy == "replace" and restated.different.any():
         replacing = Replacing(
             matches=_all_matches_of(restated, land, np.cumsum(land) - 1),
             batches=manifest["batches"],
@@ -433,6 +434,28 @@ def _all_matches_of(restated: Restated, land: np.ndarray, new_pos: np.ndarray) -
     m = m[land[m["new"].to_numpy(dtype=np.int64)]].copy()
     m["new"] = new_pos[m["new"].to_numpy(dtype=np.int64)]
     return m[["path", "row", "new"]].reset_index(drop=True)
+
+
+#: The recorded user of reference data Meili bundles (the CNEMC site register, landed by
+#: ``meili init``): a user's own file that restates it replaces it whatever the policy.
+BUNDLED_USER = "meili init"
+
+
+def _policy(asked: str, restated: Restated, manifest: dict, notes: list[str]) -> str:
+    """The conflict policy for one file: ``asked``, except that records restating only
+    bundled reference rows replace them (kept as revisions), since the user's own list
+    overrides the bundled one."""
+    if asked != "refuse" or not restated.different.any():
+        return asked
+    batches = set(restated.batches_of(np.flatnonzero(restated.different)))
+    recs = manifest["batches"]
+    if all(recs.get(b, {}).get("user") == BUNDLED_USER for b in batches):
+        n = int(restated.different.sum())
+        notes.append(
+            f"{n} records replace the bundled reference rows they restate (kept as revisions)"
+        )
+        return "replace"
+    return asked
 
 
 def _restated_errors(

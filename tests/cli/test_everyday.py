@@ -205,8 +205,8 @@ def test_quarantine_export_bilingual_reasons_and_safe(tmp_path: Path, capsys) ->
         "文件（file）",
         "行号（row）",
         "列（column）",
-        "原因（reason in Chinese）",
-        "英文原因（reason）",
+        "中文原因（reason in Chinese）",
+        "英文原因（reason in English）",
     ]
     assert header[2:] == ours
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:G2"
@@ -214,5 +214,5 @@ def test_quarantine_export_bilingual_reasons_and_safe(tmp_path: Path, capsys) ->
     csv = tmp_path / "q.csv"
     write_export(rows, csv, shown(lang="zh"))
     text = csv.read_text("utf-8")
-    assert text.startswith("\ufefftime,value,文件,行号,列,原因\n")
+    assert text.startswith("\ufefftime,value,文件,行号,列,中文原因\n")
     assert "'=HYPERLINK(1)" in text and "不是数值" in text and "not a number" not in text

@@ -32,10 +32,11 @@ def _value(sql: str):
 def test_declared_decimal_and_date_order(home: Path, tmp_path: Path, capsys) -> None:
     f = tmp_path / "air.csv"
     f.write_text('site_code,time,pm25\n1001A,12/01/2019 01:00,"1,234"\n', "utf-8")
-    code, _, err = run(["ingest", "air-hourly", str(f)], capsys)
-    assert code != 0 and "--decimal" in err
-    code, _, err = run(["ingest", "air-hourly", str(f), "--decimal", ","], capsys)
-    assert code != 0 and "--date-order" in err
+    # a failed file's reason is in its record's message (one summary line on stderr)
+    code, out, _ = run(["ingest", "air-hourly", str(f), "-f", "json"], capsys)
+    assert code == 1 and "--decimal" in json.loads(out)["records"][0]["message"]
+    code, out, _ = run(["ingest", "air-hourly", str(f), "--decimal", ",", "-f", "json"], capsys)
+    assert code == 1 and "--date-order" in json.loads(out)["records"][0]["message"]
     code, _, err = run(
         ["ingest", "air-hourly", str(f), "--decimal", ",", "--date-order", "mdy", "-f", "json"],
         capsys,

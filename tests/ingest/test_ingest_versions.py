@@ -133,9 +133,11 @@ def test_quarantine_export_has_original_columns(home: Path, tmp_path: Path, caps
             "文件（file）",
             "行号（row）",
             "列（column）",
-            "原因（reason）",
+            "中文原因（reason in Chinese）",
+            "英文原因（reason in English）",
         ]
-        frame.columns = [*frame.columns[:4], "file", "row", "column", "reason"]
+        frame.columns = [*frame.columns[:4], "file", "row", "column", "reason_zh", "reason"]
+        assert frame["reason_zh"][0] == "数值为负"
         assert list(frame["row"]) == ["2", "4"]
         assert list(frame["column"]) == ["PM2.5", "站点编码"]
         assert "negative value" in frame["reason"][0]
