@@ -26,7 +26,12 @@ from meili.assess.composite.coin import LevelLink
 from meili.assess.composite.normalise import distance_to_target, goalposts, minmax, zscore
 from meili.assess.composite.rank import rank_min
 from meili.assess.composite.uncertainty import build_model, monte_carlo
+from meili.assess.rounds import load_round, numeric_target
+from meili.db.session import session
 from meili.errors import UserError
+from meili.framework.store import get_framework
+from meili.methods import judged
+from meili.registry.units import zone_units
 
 Normalisation = Literal["goalposts", "minmax", "zscore", "distance"]
 Aggregation = Literal["arithmetic", "geometric"]
@@ -364,8 +369,6 @@ def _uncertainty(
 
 def framework_meta(framework: object, tier: str) -> pd.DataFrame:
     """The framework's numeric indicators with direction up/down that apply to ``tier``."""
-    from meili.assess.rounds import numeric_target
-
     rows = [
         {
             "indicator": i.code,
@@ -385,12 +388,8 @@ def zone_index(
 ) -> tuple[dict, ZoneIndex]:
     """The composite index of the ``tier`` zones of a frozen round (its year by default),
     with the round's framework version; returns the round metadata and the results."""
-    from meili.assess.rounds import load_round
-    from meili.assess.zones import zone_units
-    from meili.db.session import session
-    from meili.framework.store import get_framework
-
     meta, values = load_round(round_name, "values")
+    values = judged(values)
     year = int(meta["year"] if year is None else year)
     code, _, version = str(meta["framework"]).partition("@")
     with session() as s:

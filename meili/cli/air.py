@@ -7,13 +7,12 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from meili.assess.compare import GROUP_ALIASES
 from meili.cli.common import Shown, emit, listing, note
 from meili.engine import get_engine
-from meili.engine.air_period import load_sites
+from meili.engine.air_period import Selection, load_sites
 from meili.errors import Location, NotFoundError, ProblemsFound, UserError
 from meili.lake.store import connect, live_datasets
-from meili.standards.air.cities import short_name
+from meili.registry.groups import ALIAS_REASONS, group_members, group_name, short_name
 
 app = typer.Typer(
     help=(
@@ -53,20 +52,15 @@ def _date(text: str | None, name: str) -> pd.Timestamp | None:
         raise UserError(f"invalid date {text!r} (use YYYY-MM-DD)", Location(column=name)) from None
 
 
-#: The assessment's group names as the air ranking calls them (``key168`` → ``168``).
-AIR_GROUPS = {v: k for k, v in reversed(GROUP_ALIASES.items())}
-
-
-def _selection(cities: str | None, group: str | None, zone: str | None = None) -> Any:
-    from meili.engine.air_period import Selection
-    from meili.standards.air.cities import group_members
-
-    if group:
-        group = AIR_GROUPS.get(group.strip(), group.strip())
+def _selection(cities: str | None, group: str | None, zone: str | None = None) -> Selection:
+    if group and group.strip() != "all":
+        if group.strip() in ALIAS_REASONS:
+            note("；".join(ALIAS_REASONS[group.strip()]))
+        group = group_name(group)
         try:
             group_members(group)
-        except KeyError as exc:
-            raise UserError(str(exc.args[0]), Location(column="--group")) from None
+        except NotFoundError as exc:
+            raise UserError(exc.message, Location(column="--group")) from None
     names = [c.strip() for c in (cities or "").replace("，", ",").split(",") if c.strip()]
     if names:
         _check_cities(names)

@@ -31,8 +31,8 @@ def limits_cmd(shown: Shown) -> None:
 
     环境噪声限值（昼间/夜间，dB(A)）。
     """
+    from meili.engine.noise import STANDARD
     from meili.standards.noise import limits_table
-    from meili.standards.noise.lake_queries import STANDARD
 
     frame = limits_table().reset_index()
     recs = [{**r, "unit": "dB(A)", "standard": STANDARD} for r in records(frame)]
@@ -54,8 +54,8 @@ def compliance_cmd(
 
     功能区声环境昼间、夜间达标率（分类别及总体）。GB 3096-2008.
     """
+    from meili.engine.noise import STANDARD, compliance
     from meili.lake.store import connect
-    from meili.standards.noise.lake_queries import STANDARD, compliance
 
     with progress("noise 噪声"):
         frame = compliance(connect(), start, end, by=by.value)

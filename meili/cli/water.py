@@ -155,6 +155,7 @@ def classify_cmd(
     每行样品的水质类别（单因子评价）、超过Ⅲ类标准的倍数和主要污染指标。
     GB 3838-2002 Table 1; 环办〔2011〕22号.
     """
+    from meili.engine.water import STANDARD, waterbody_of
     from meili.standards.water import (
         ROUTINE_ITEMS,
         classify,
@@ -162,7 +163,6 @@ def classify_cmd(
         main_pollutants,
         quality_grade,
     )
-    from meili.standards.water.lake_queries import STANDARD, waterbody_of
 
     with progress("classifying 分类中"):
         frame, lines, notes = _read_samples(file)
@@ -251,8 +251,8 @@ def period_cmd(
     时段均值（先平均后评价）、断面类别、分组优良(Ⅰ–Ⅲ)和劣Ⅴ比例、流域水质状况（断面少于5个时
     用均值法）、与对比时段的变化（ΔG−ΔD）。环办〔2011〕22号; GB 3838-2002.
     """
+    from meili.engine.water import STANDARD, assess_period, compare_groups
     from meili.lake.store import connect
-    from meili.standards.water.lake_queries import STANDARD, assess_period, compare_groups
 
     if (compare_from is None) != (compare_to is None):
         raise UserError(
@@ -314,8 +314,8 @@ def rank_cmd(
     城市水质指数 CWQI 及排名（越小越好，并列同名次）、与对比时段相比的变化率。
     环办监测〔2017〕51号; GB 3838-2002.
     """
+    from meili.engine.water import CWQI_STANDARD, cwqi_by_group
     from meili.lake.store import connect
-    from meili.standards.water.lake_queries import CWQI_STANDARD, cwqi_by_group
 
     if (compare_from is None) != (compare_to is None):
         raise UserError(
