@@ -9,7 +9,15 @@ import typer
 
 from meili.cli.common import Shown, emit, listing, note
 from meili.engine import get_engine
-from meili.engine.air_period import Selection, load_sites
+from meili.engine.air_period import (
+    RECORD_COLUMNS,
+    Selection,
+    daily,
+    load_sites,
+    period,
+    rank_year,
+    records,
+)
 from meili.errors import Location, NotFoundError, ProblemsFound, UserError
 from meili.lake.store import connect, live_datasets
 from meili.registry.groups import ALIAS_REASONS, group_members, group_name, short_name
@@ -170,7 +178,6 @@ def daily_cmd(
     edition: EditionOpt = None,
 ) -> None:
     """Daily city (or site) concentrations and AQI; HJ 663 city means, HJ 633 daily AQI."""
-    from meili.engine.air_period import daily
 
     s, e = _date(start, "--from"), _date(end, "--to")
     selection = _selection(cities, group)
@@ -195,7 +202,6 @@ def daily_cmd(
     cols += ["pm25", "pm10", "so2", "no2", "co", "o3_8h", "o3_1h", "aqi", "primary", "level"]
     cols += ["aqi_complete", "edition", "invalid"]
     frame = frame.assign(day=frame["day"].dt.date.astype(str))
-    from meili.engine.air_period import records
 
     recs = records(frame, cols)
     meta = {"from": s.date().isoformat(), "to": e.date().isoformat(), "engine": engine}
@@ -240,7 +246,6 @@ def period_cmd(
     allow_incomplete: IncompleteOpt = False,
 ) -> None:
     """Period statistics (HJ 663), compliance (GB 3095 Grade II), composite index and rank."""
-    from meili.engine.air_period import period, records
 
     s, e = _date(start, "--from"), _date(end, "--to")
     assert s is not None and e is not None
@@ -287,7 +292,6 @@ def rank_cmd(
     allow_incomplete: IncompleteOpt = False,
 ) -> None:
     """Composite-index ranking (城市环境空气质量排名) with change vs the previous year."""
-    from meili.engine.air_period import RECORD_COLUMNS, rank_year, records
 
     start = end = None
     if month is not None:

@@ -14,17 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import pandas as pd
 
 from meili.errors import NotFoundError
 from meili.framework.schema import Indicator
+from meili.methods.context import RunContext
 from meili.registry.units import ZoneUnit
 from meili.standards.citations import Citation, citation
-
-if TYPE_CHECKING:  # the context imports this module's Request
-    from meili.methods.context import RunContext
 
 Kind = Literal["computed", "reported", "evidence"]
 KINDS: tuple[Kind, ...] = ("computed", "reported", "evidence")
@@ -50,7 +48,7 @@ class Request:
     years: tuple[int, ...]
 
 
-Compute = Callable[["RunContext", Request], pd.DataFrame]
+Compute = Callable[[RunContext, Request], pd.DataFrame]
 
 
 @dataclass(frozen=True)
