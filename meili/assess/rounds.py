@@ -169,7 +169,10 @@ def compute(
         progress=progress,
     )
     values = indicator_values(ctx, fw, zones, years)
-    national = indicator_values(ctx, fw, national_set, [year])
+    ranked = [i for i in fw.indicators if i.direction in ("up", "down")]  # what is compared
+    national = indicator_values(
+        ctx, fw.model_copy(update={"indicators": ranked}), national_set, [year]
+    )
     national["tier"] = national["zone"].map({u.code: u.tier for u in national_set})
     ctx.progress("targets, progress and comparison")
     tasks = higher_tasks(ctx, fw, zones, year)

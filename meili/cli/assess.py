@@ -196,7 +196,8 @@ def compare_cmd(
     if group is not None:
         if year is None:
             raise UserError("--group needs --year", Location(column="--group"))
-        rows = compare_group(indicator, year, group, policy)
+        with progress(f"{indicator} {year} 全国比较") as step:
+            rows = compare_group(indicator, year, group, policy, progress=step)
         meta: dict[str, Any] = {"indicator": indicator, "year": year, "group": group}
     else:
         meta, table = _source(round_name, year)

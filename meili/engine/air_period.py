@@ -355,7 +355,8 @@ def _zone_days(city: DayArrays, zones: dict[str, list[str]], cities: pd.DataFram
     rows, units = [], []
     for zone, members in zones.items():
         wanted = _select(cities, Selection(cities=members))["key"].astype(str).to_numpy()
-        mine = np.flatnonzero(np.isin(city.keys[city.codes], wanted))
+        # rows of the wanted keys, compared as key positions (integers), not as strings
+        mine = np.flatnonzero(np.isin(city.codes, np.flatnonzero(np.isin(city.keys, wanted))))
         rows.append(mine)
         units.append(np.full(len(mine), np.searchsorted(keys, zone), dtype=np.int64))
     return unit_means(city.take(np.concatenate(rows)), np.concatenate(units), keys)

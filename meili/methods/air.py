@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import pandas as pd
 
-from meili.engine.air_period import Selection, period, period_reasons
+from meili.engine.air_period import Selection, daily, period, period_reasons
+from meili.lake.store import part_ranges
 from meili.methods.context import RunContext
 from meili.methods.lineage import reason
 from meili.methods.registry import Method, Request, register, result_frame
@@ -32,11 +34,24 @@ ZONE_PREFIX = "zone:"  # keys of multi-city units in the pass (never equal to a 
 
 
 def year_batches(ctx: RunContext) -> dict[int, list[str]]:
-    """Year → the lake batches holding hourly air data of that year (read once)."""
+    """Year → the lake batches holding hourly air data of that year (once per context).
+
+    From the key ranges the manifest recorded for each live part (hour-ending times: the
+    hour ending 00:00 belongs to the day before); a hand-placed folder is scanned instead.
+    """
 
     def read() -> dict[int, list[str]]:
         if not ctx.has("air_hourly"):
             return {}
+        parts = part_ranges("air_hourly", ctx.lake_root, ctx.lake_version)
+        if parts and all(p["range"].get("time") for p in parts):
+            out: dict[int, set[str]] = {}
+            hour = pd.Timedelta(hours=1)
+            for p in parts:
+                lo, hi = (pd.Timestamp(t) - hour for t in p["range"]["time"])
+                for y in range(lo.year, hi.year + 1):
+                    out.setdefault(y, set()).add(p["batch_id"])
+            return {y: sorted(b) for y, b in sorted(out.items())}
         ctx.engine.register_lake("air_lineage", "air_hourly", ["day", "batch_id"])
         frame = ctx.engine.fetch("SELECT DISTINCT year(day) AS year, batch_id FROM air_lineage")
         frame = frame.dropna()
@@ -71,14 +86,18 @@ def _multi_city(ctx: RunContext, units: Sequence[ZoneUnit]) -> dict[str, list[st
 
 def year_statistics(ctx: RunContext, year: int, units: Sequence[ZoneUnit]) -> pd.DataFrame | None:
     """HJ 663 annual statistics of every city and of the multi-city units (``key`` column:
-    city code, or ``zone:<unit code>``), one engine pass per context and year; None when the
-    lake holds no hourly air data of the year."""
+    city code, or ``zone:<unit code>``) from the context's one pass of daily values; None
+    when the lake holds no hourly air data of the year."""
     multi = dict(_multi_city(ctx, ctx.units))
     multi.update(_multi_city(ctx, [u for u in units if ZONE_PREFIX + u.code not in multi]))
-    key = ("air.year", year, tuple((k, tuple(v)) for k, v in sorted(multi.items())))
+    spec = tuple((k, tuple(v)) for k, v in sorted(multi.items()))
 
     def run() -> pd.DataFrame | None:
-        if year not in year_batches(ctx) or not ctx.has("air_sites"):
+        days = _days(ctx, multi, spec)
+        if days is None or year not in year_batches(ctx):
+            return None
+        mine = days[pd.DatetimeIndex(days["day"]).year == year]
+        if mine.empty:
             return None
         ctx.progress(f"air {year}: HJ 663 statistics of every city and {len(multi)} zones")
         stats = period(
@@ -89,10 +108,33 @@ def year_statistics(ctx: RunContext, year: int, units: Sequence[ZoneUnit]) -> pd
             group_for_rank=False,
             allow_incomplete=True,
             progress=ctx.progress,
+            days=mine,
         )
         return stats.set_index("key")
 
-    return ctx.memo(key, run)
+    return ctx.memo(("air.year", year, spec), run)
+
+
+def _days(ctx: RunContext, multi: dict[str, list[str]], spec: tuple) -> pd.DataFrame | None:
+    """Daily values (HJ 633 AQI, HJ 663 city and zone days) of every site, city and
+    multi-city unit over all the years the lake holds: one engine scan per context."""
+
+    def run() -> pd.DataFrame | None:
+        years = sorted(year_batches(ctx))
+        if not years or not ctx.has("air_sites"):
+            return None
+        ctx.progress(
+            f"air {years[0]}–{years[-1]}: daily values of every site, city and {len(multi)} zones"
+        )
+        return daily(
+            f"{years[0]}-01-01",
+            f"{years[-1]}-12-31",
+            Selection(zones=multi),
+            engine=ctx.engine,
+            progress=ctx.progress,
+        )
+
+    return ctx.memo(("air.days", spec), run)
 
 
 def _rows(
@@ -103,43 +145,37 @@ def _rows(
     valid: Callable[[pd.DataFrame], pd.Series],
     pollutants: Sequence[str],
 ) -> pd.DataFrame:
-    rows = []
+    """One row per unit and year, vectorised over the units (national sets are large)."""
+    codes = [u.code for u in req.units]
+    keys = pd.Series([_unit_key(unit_cities(u), u.code) for u in req.units], dtype=object)
+    no_city = reason("air_no_city")
+    no_sites = reason("air_no_sites")
+    frames = []
     for year in req.years:
         stats = year_statistics(ctx, year, req.units)
+        frame = pd.DataFrame({"zone": codes, "year": year, "valid": False})
         if stats is None:
-            zh, en = reason(
-                "no_data_year", dataset="air_hourly", year=year, version=ctx.lake_version
-            )
-            rows += [_missing(u.code, year, zh, en) for u in req.units]
+            why = reason("no_data_year", dataset="air_hourly", year=year, version=ctx.lake_version)
+            frames.append(frame.assign(reason_zh=why[0], reason_en=why[1]))
             continue
-        batches = year_batches(ctx)[year]
-        keys = {u.code: _unit_key(unit_cities(u), u.code) for u in req.units}
-        found = stats.reindex([k for k in keys.values() if k is not None])
-        found = found[~found.index.duplicated()]
+        here = keys.notna() & keys.isin(stats.index) & keys.map(stats["days"]).notna()
+        at = keys[here]
+        found = stats.loc[at.unique()]
         value = _round(values(found).astype(float), unit)
-        ok = valid(found).astype(bool)
-        why = period_reasons(found, pollutants) if len(found) else {"zh": {}, "en": {}}
-        edition = "HJ 663 / HJ 633-" + found["edition"].astype(str)
-        for code, k in keys.items():
-            if k is None:
-                rows.append(_missing(code, year, *reason("air_no_city")))
-            elif k not in found.index or pd.isna(found.loc[k, "days"]):
-                rows.append(_missing(code, year, *reason("air_no_sites")))
-            else:
-                good = bool(ok[k]) and pd.notna(value[k])
-                rows.append(
-                    {
-                        "zone": code,
-                        "year": year,
-                        "value": value[k],
-                        "valid": good,
-                        "reason_zh": "" if good else why["zh"][k],
-                        "reason_en": "" if good else why["en"][k],
-                        "batches": batches,
-                        "edition": edition[k],
-                    }
-                )
-    return result_frame(rows)
+        good = valid(found).astype(bool) & value.notna()
+        why = period_reasons(found, pollutants)
+        frame["value"] = at.map(value)
+        frame["valid"] = at.map(good).reindex(frame.index).eq(True)
+        frame["reason_zh"] = np.where(keys.isna(), no_city[0], no_sites[0])
+        frame["reason_en"] = np.where(keys.isna(), no_city[1], no_sites[1])
+        for lang in ("zh", "en"):
+            text = at.map(why[lang].where(~good, ""))
+            frame.loc[here, f"reason_{lang}"] = text
+        frame["edition"] = at.map("HJ 663 / HJ 633-" + found["edition"].astype(str))
+        batches = year_batches(ctx)[year]
+        frame["batches"] = [batches if h else [] for h in here]
+        frames.append(frame)
+    return result_frame(pd.concat(frames, ignore_index=True) if frames else None)
 
 
 def _missing(zone: str, year: int, zh: str, en: str) -> dict[str, object]:

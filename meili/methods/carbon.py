@@ -49,16 +49,16 @@ def _reduction(column: str) -> Callable[[RunContext, Request], pd.DataFrame]:
         for year in req.years:
             if base is None or year <= base:
                 what = f"no base year before {year}" if base is None else f"base year {base}"
-                rows += [
-                    _missing(u.code, year, reason("carbon_inputs", what=what)) for u in req.units
-                ]
+                why = reason("carbon_inputs", what=what)
+                rows += [_missing(u.code, year, why) for u in req.units]
                 continue
             found = stats_rows(ctx, req.units, list(INDICATORS), [base, year])
+            none = reason("carbon_inputs", what=f"no co2_emissions or GDP for {base} and {year}")
+            by_zone = dict(tuple(found.groupby("zone"))) if len(found) else {}
             for u in req.units:
-                mine = found[found["zone"] == u.code]
-                if mine.empty:
-                    what = f"no {', '.join(INDICATORS)} of {u.code} for {base} and {year}"
-                    rows.append(_missing(u.code, year, reason("carbon_inputs", what=what)))
+                mine = by_zone.get(u.code)
+                if mine is None:
+                    rows.append(_missing(u.code, year, none))
                     continue
                 try:
                     out = dual_control(mine.assign(area_code=u.code), base, year)

@@ -47,44 +47,92 @@ def value_rows(
     framework_ref: str,
 ) -> pd.DataFrame:
     """The value rows of one indicator for ``units`` × ``years`` (missing ones say why)."""
-    grid = pd.MultiIndex.from_product(
-        [[u.code for u in units], list(years)], names=["zone", "year"]
-    ).to_frame(index=False)
+    codes = np.array([u.code for u in units], dtype=object)
+    zone = np.repeat(codes, len(years))
+    year = np.tile(np.asarray(years, dtype=np.int64), len(codes))
     method = find(indicator.method)
     if method is None:
         got = result_frame()
         kind, unit = "missing", indicator.unit
         zh, en = reason("no_method", method=indicator.method)
     else:
-        key = ("values", method.id, indicator.code, tuple(u.code for u in units), tuple(years))
+        key = ("values", method.id, indicator.code, tuple(codes), tuple(years))
         req = Request(indicator, tuple(units), tuple(years))
         got = result_frame(ctx.memo(key, lambda: method.compute(ctx, req)))
         kind, unit = method.kind, method.unit or indicator.unit
-        zh, en = reason("no_value")
-    merged = grid.merge(got, on=["zone", "year"], how="left")
-    has = merged["value"].notna()
-    merged["indicator"] = indicator.code
-    merged["method"] = indicator.method
-    merged["status"] = np.where(has, kind, "missing")
-    merged["unit"] = merged["unit"].astype(object).where(merged["unit"].notna(), unit)
-    merged["valid"] = merged["valid"].astype("boolean").fillna(False).astype(bool) & has
-    for col, text in (("reason_zh", zh), ("reason_en", en)):
-        blank = merged[col].isna() | (merged[col] == "")
-        merged[col] = merged[col].astype(object).mask(blank & ~has, text).fillna("")
-    merged["batches"] = merged["batches"].map(
-        lambda b: json.dumps(sorted(set(b))) if isinstance(b, list | tuple) else "[]"
+        zh, en = _missing_reason(kind, indicator.code)
+    n = len(zone)
+    if len(got):
+        # a code met twice (a municipality is a province and a city of the national sets,
+        # with the same member) has one value
+        got = got.drop_duplicates(["zone", "year"]).reset_index(drop=True)
+        wanted = pd.MultiIndex.from_arrays([zone, year])
+        have = pd.MultiIndex.from_arrays([got["zone"], got["year"].astype(np.int64)])
+        pos = have.get_indexer(wanted)
+    else:
+        pos = np.full(n, -1)
+    hit = pos >= 0
+
+    def column(col: str, fill: object) -> np.ndarray:
+        out = np.full(n, fill, dtype=object)
+        if hit.any():
+            out[hit] = got[col].to_numpy(dtype=object)[pos[hit]]
+        return out
+
+    value = np.full(n, np.nan)
+    if hit.any():
+        value[hit] = pd.to_numeric(got["value"], errors="coerce").to_numpy(dtype=float)[pos[hit]]
+    has = ~np.isnan(value)
+    texts: dict[int, str] = {}  # rows share their batch lists: encode each list once
+
+    def encode(b: object) -> str:
+        if id(b) not in texts:
+            ids = sorted(set(b)) if isinstance(b, list | tuple) else []
+            texts[id(b)] = json.dumps(ids)
+        return texts[id(b)]
+
+    def text(col: str, missing: str) -> np.ndarray:
+        given = column(col, None)
+        blank = pd.isna(given) | (given == "")
+        return np.where(blank, np.where(has, "", missing), given).astype(object)
+
+    def nullable(col: str) -> np.ndarray:  # None, never NaN, for "none" (as Parquet reads)
+        values = column(col, None)
+        values[pd.isna(values)] = None
+        return values
+
+    units_given = column("unit", None)
+    units_given[pd.isna(units_given)] = unit
+    return pd.DataFrame(
+        {
+            "zone": zone,
+            "indicator": np.full(n, indicator.code, dtype=object),
+            "year": year,
+            "value": value,
+            "unit": units_given,
+            "method": np.full(n, indicator.method, dtype=object),
+            "status": np.where(has, kind, "missing").astype(object),
+            "valid": column("valid", False).astype(bool) & has,
+            "reason_zh": text("reason_zh", zh),
+            "reason_en": text("reason_en", en),
+            "batches": np.array([encode(b) for b in column("batches", None)], dtype=object),
+            "stats_row": nullable("stats_row"),
+            "edition": nullable("edition"),
+            "framework": np.full(n, framework_ref, dtype=object),
+            "lake_version": np.full(n, ctx.lake_version, dtype=np.int64),
+            "code_version": np.full(n, f"meili {__version__}", dtype=object),
+        },
+        columns=VALUE_COLUMNS,
     )
-    merged["framework"] = framework_ref
-    merged["lake_version"] = ctx.lake_version
-    merged["code_version"] = f"meili {__version__}"
-    out = merged[VALUE_COLUMNS].astype(object)
-    for col in ("stats_row", "edition"):  # None, never NaN, for "none" (as Parquet reads back)
-        out[col] = out[col].where(out[col].notna(), None)
-    out["year"] = out["year"].astype(np.int64)
-    out["value"] = pd.to_numeric(out["value"], errors="coerce").astype(np.float64)
-    out["valid"] = out["valid"].astype(bool)
-    out["lake_version"] = out["lake_version"].astype(np.int64)
-    return out
+
+
+def _missing_reason(kind: str, code: str) -> tuple[str, str]:
+    """Why a value a method left out is missing, by the method's kind."""
+    if kind == "reported":
+        return reason("no_stats_row", code=code)
+    if kind == "evidence":
+        return reason("no_evidence")
+    return reason("no_value")
 
 
 def empty_values() -> pd.DataFrame:

@@ -47,6 +47,8 @@ def stats_rows(
     """
     table = stats_table(ctx)
     table = table[table["indicator"].isin(list(codes)) & table["year"].isin(list(years))]
+    if table.empty:
+        return table.assign(zone=pd.Series(dtype=object), member=pd.Series(dtype=object))
     keys = pd.DataFrame(
         [(u.code, u.code, 0) for u in units]
         + [(u.code, u.members[0], 1) for u in units if len(u.members) == 1],
@@ -87,20 +89,7 @@ def reported_values(ctx: RunContext, req: Request) -> pd.DataFrame:
             ],
         }
     )
-    zh, en = reason("no_stats_row", code=code)
-    missing = _missing(req, out, zh, en)
-    return pd.concat([out, missing], ignore_index=True) if len(missing) else out
-
-
-def _missing(req: Request, got: pd.DataFrame, zh: str, en: str) -> pd.DataFrame:
-    have = set(zip(got["zone"], got["year"], strict=True))
-    rows = [
-        {"zone": u.code, "year": y, "valid": False, "reason_zh": zh, "reason_en": en}
-        for u in req.units
-        for y in req.years
-        if (u.code, y) not in have
-    ]
-    return result_frame(rows) if rows else result_frame()
+    return out  # a unit or year without a row is missing: "no row filed under <code>"
 
 
 def higher_tasks(

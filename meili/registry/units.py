@@ -110,12 +110,22 @@ def unit_cities(unit: ZoneUnit) -> list[str]:
 
 @cache
 def _member_cities(members: tuple[str, ...]) -> tuple[str, ...]:
-    codes = cities337()["code"]
-    known = set(codes)
+    known, by_province = _cities_of()
     out: set[str] = set()
     for m in members:
         if m in known:
             out.add(m)
         elif m.endswith("0000"):
-            out.update(codes[codes.str.startswith(m[:2]) & ~codes.str.endswith("0000")])
+            out.update(by_province.get(m[:2], ()))
     return tuple(sorted(out))
+
+
+@cache
+def _cities_of() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """The 337 city codes, and per province (first two digits) its prefecture-level cities."""
+    codes = list(cities337()["code"])
+    by_province: dict[str, list[str]] = {}
+    for c in codes:
+        if not c.endswith("0000"):
+            by_province.setdefault(c[:2], []).append(c)
+    return frozenset(codes), {k: tuple(v) for k, v in by_province.items()}
