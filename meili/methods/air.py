@@ -23,7 +23,7 @@ from meili.engine.air_period import Selection, daily, period, period_reasons
 from meili.lake.store import part_ranges
 from meili.methods.context import RunContext
 from meili.methods.lineage import reason
-from meili.methods.registry import Method, Request, register, result_frame
+from meili.methods.registry import Method, Request, missing, register, result_frame
 from meili.registry.groups import key168
 from meili.registry.units import ZoneUnit, unit_cities
 from meili.standards.air.ranking import rank_cities
@@ -178,10 +178,6 @@ def _rows(
     return result_frame(pd.concat(frames, ignore_index=True) if frames else None)
 
 
-def _missing(zone: str, year: int, zh: str, en: str) -> dict[str, object]:
-    return {"zone": zone, "year": year, "valid": False, "reason_zh": zh, "reason_en": en}
-
-
 def _round(value: pd.Series, unit: str) -> pd.Series:
     if unit == "%":
         return value.round(1)
@@ -249,7 +245,7 @@ def rank_among_key_cities(ctx: RunContext, req: Request) -> pd.DataFrame:
             zh, en = reason(
                 "no_data_year", dataset="air_hourly", year=year, version=ctx.lake_version
             )
-            rows += [_missing(u.code, year, zh, en) for u in req.units]
+            rows += [missing(u.code, year, (zh, en)) for u in req.units]
             continue
         pool = stats[stats.index.isin(members)]
         ranks = rank_cities(pool["composite_index"].where(pool["complete"].astype(bool)))
@@ -257,14 +253,14 @@ def rank_among_key_cities(ctx: RunContext, req: Request) -> pd.DataFrame:
         for u in req.units:
             cities = unit_cities(u)
             if len(cities) != 1:
-                rows.append(_missing(u.code, year, *reason("air_rank_one_city")))
+                rows.append(missing(u.code, year, reason("air_rank_one_city")))
             elif cities[0] not in members:
-                rows.append(_missing(u.code, year, *reason("air_not_key168")))
+                rows.append(missing(u.code, year, reason("air_not_key168")))
             elif cities[0] not in ranks.index:
-                rows.append(_missing(u.code, year, *reason("air_no_sites")))
+                rows.append(missing(u.code, year, reason("air_no_sites")))
             elif pd.isna(ranks[cities[0]]):
                 why_now = (why["zh"][cities[0]], why["en"][cities[0]])
-                rows.append(_missing(u.code, year, *reason("air_rank_invalid", why=why_now)))
+                rows.append(missing(u.code, year, reason("air_rank_invalid", why=why_now)))
             else:
                 rows.append(
                     {

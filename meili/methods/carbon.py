@@ -7,6 +7,9 @@ memory, unconfirmed), and total CO2 emissions. Inputs are the ``stats`` rows
 ``co2_emissions``, ``gdp_constant`` (or ``gdp_current`` + ``gdp_deflator``) and
 ``energy_consumption`` of the zone (or of its one member division), read as
 :mod:`meili.methods.reported` reads a reported value; each value names the rows it used.
+The energy reduction is computed with the CO2 one (:func:`dual_control` needs
+``co2_emissions``): a zone that files energy but no CO2 gets no energy value, and the reason
+names the missing rows.
 """
 
 from __future__ import annotations
@@ -19,15 +22,11 @@ import pandas as pd
 from meili.errors import UserError
 from meili.methods.context import RunContext
 from meili.methods.lineage import reason
-from meili.methods.registry import Method, Request, register, result_frame
+from meili.methods.registry import Method, Request, missing, register, result_frame
 from meili.methods.reported import row_label, stats_rows
 from meili.standards.carbon.statistics import INDICATORS, STANDARD, dual_control, to_reference_units
 
-INPUTS = tuple(f"stats:{code}" for code in INDICATORS)
-
-
-def _missing(zone: str, year: int, why: tuple[str, str]) -> dict[str, object]:
-    return {"zone": zone, "year": year, "valid": False, "reason_zh": why[0], "reason_en": why[1]}
+GDP = ("stats:gdp_constant", "stats:gdp_current", "stats:gdp_deflator")
 
 
 def _lineage(rows: pd.DataFrame) -> tuple[list[str], str]:
@@ -50,7 +49,7 @@ def _reduction(column: str) -> Callable[[RunContext, Request], pd.DataFrame]:
             if base is None or year <= base:
                 what = f"no base year before {year}" if base is None else f"base year {base}"
                 why = reason("carbon_inputs", what=what)
-                rows += [_missing(u.code, year, why) for u in req.units]
+                rows += [missing(u.code, year, why) for u in req.units]
                 continue
             found = stats_rows(ctx, req.units, list(INDICATORS), [base, year])
             none = reason("carbon_inputs", what=f"no co2_emissions or GDP for {base} and {year}")
@@ -58,17 +57,17 @@ def _reduction(column: str) -> Callable[[RunContext, Request], pd.DataFrame]:
             for u in req.units:
                 mine = by_zone.get(u.code)
                 if mine is None:
-                    rows.append(_missing(u.code, year, none))
+                    rows.append(missing(u.code, year, none))
                     continue
                 try:
                     out = dual_control(mine.assign(area_code=u.code), base, year)
                 except UserError as exc:
-                    rows.append(_missing(u.code, year, reason("carbon_inputs", what=exc.message)))
+                    rows.append(missing(u.code, year, reason("carbon_inputs", what=exc.message)))
                     continue
                 value = float(out[column].iloc[0])
                 if np.isnan(value):
                     what = f"energy_consumption of {base} and {year} (for {column})"
-                    rows.append(_missing(u.code, year, reason("carbon_inputs", what=what)))
+                    rows.append(missing(u.code, year, reason("carbon_inputs", what=what)))
                     continue
                 batches, used = _lineage(mine)
                 rows.append(
@@ -94,7 +93,7 @@ def co2_total(ctx: RunContext, req: Request) -> pd.DataFrame:
         conv = to_reference_units(found.drop(columns="zone").assign(area_code=found["zone"]))
     except UserError as exc:
         why = reason("carbon_inputs", what=exc.message)
-        return result_frame([_missing(u.code, y, why) for u in req.units for y in req.years])
+        return result_frame([missing(u.code, y, why) for u in req.units for y in req.years])
     have = {
         (z, int(y)): i for i, (z, y) in enumerate(zip(conv["area_code"], conv["year"], strict=True))
     }
@@ -103,7 +102,7 @@ def co2_total(ctx: RunContext, req: Request) -> pd.DataFrame:
             i = have.get((u.code, year))
             if i is None:
                 what = f"no co2_emissions of {u.code} in {year}"
-                rows.append(_missing(u.code, year, reason("carbon_inputs", what=what)))
+                rows.append(missing(u.code, year, reason("carbon_inputs", what=what)))
                 continue
             batches, used = _lineage(found.iloc[[i]])
             rows.append(
@@ -125,7 +124,7 @@ register(
         "单位 GDP 二氧化碳排放降低率",
         "reduction of CO2 emissions per unit of GDP",
         ("fyp14:intensity", "nbs:gdp-index"),
-        INPUTS,
+        ("stats:co2_emissions", *GDP),
         "%",
         "computed",
         _reduction("co2_intensity_reduction_pct"),
@@ -137,7 +136,7 @@ register(
         "单位 GDP 能耗降低率",
         "reduction of energy use per unit of GDP",
         ("gf2021-33:energy", "nbs:gdp-index", "nbs:coal-equivalent"),
-        INPUTS,
+        ("stats:energy_consumption", "stats:co2_emissions", *GDP),
         "%",
         "computed",
         _reduction("energy_intensity_reduction_pct"),

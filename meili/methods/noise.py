@@ -14,7 +14,7 @@ import pandas as pd
 from meili.engine.noise import STANDARD, noise_measurements
 from meili.methods.context import RunContext
 from meili.methods.lineage import reason
-from meili.methods.registry import Method, Request, register, result_frame
+from meili.methods.registry import Method, Request, missing, register, result_frame
 from meili.registry.divisions import contains
 from meili.standards.noise import compliance_rates
 
@@ -47,11 +47,11 @@ def night_compliance(ctx: RunContext, req: Request) -> pd.DataFrame:
         got = year_measurements(ctx, year)
         if got is None:
             why = reason("no_dataset", dataset="noise", version=ctx.lake_version)
-            rows += [_missing(u.code, year, why) for u in req.units]
+            rows += [missing(u.code, year, why) for u in req.units]
             continue
         long, batches = got
         if "area_code" not in long:
-            rows += [_missing(u.code, year, reason("noise_no_area")) for u in req.units]
+            rows += [missing(u.code, year, reason("noise_no_area")) for u in req.units]
             continue
         night = long[long["period"] == "night"]
         areas = night["area_code"].astype(str).unique()
@@ -84,12 +84,8 @@ def night_compliance(ctx: RunContext, req: Request) -> pd.DataFrame:
                     }
                 )
             else:
-                rows.append(_missing(u.code, year, reason("noise_no_points", year=year)))
+                rows.append(missing(u.code, year, reason("noise_no_points", year=year)))
     return result_frame(rows)
-
-
-def _missing(zone: str, year: int, why: tuple[str, str]) -> dict[str, object]:
-    return {"zone": zone, "year": year, "valid": False, "reason_zh": why[0], "reason_en": why[1]}
 
 
 register(

@@ -111,6 +111,11 @@ def known_ids() -> frozenset[str]:
     return frozenset(_METHODS)
 
 
+def missing(zone: str, year: int, why: tuple[str, str]) -> dict[str, object]:
+    """A result row saying why the value of ``zone`` in ``year`` is missing (zh, en)."""
+    return {"zone": zone, "year": year, "valid": False, "reason_zh": why[0], "reason_en": why[1]}
+
+
 def result_frame(rows: Sequence[dict] | pd.DataFrame | None = None) -> pd.DataFrame:
     """A compute result with exactly :data:`RESULT_COLUMNS` (missing columns filled)."""
     frame = pd.DataFrame(rows if rows is not None else [])

@@ -23,7 +23,7 @@ from meili.engine.water import STANDARD, register_city, section_means
 from meili.errors import UserError
 from meili.methods.context import RunContext
 from meili.methods.lineage import reason
-from meili.methods.registry import Method, Request, register, result_frame
+from meili.methods.registry import Method, Request, missing, register, result_frame
 from meili.registry.groups import cities337, provinces31, short_name
 from meili.registry.units import ZoneUnit
 from meili.standards.water.cwqi import city_cwqi
@@ -111,15 +111,15 @@ def _per_unit(
             why = reason(
                 "no_data_year", dataset="water_samples", year=year, version=ctx.lake_version
             )
-            rows += [_missing(u.code, year, why) for u in req.units]
+            rows += [missing(u.code, year, why) for u in req.units]
             continue
         parts = []
         for u in req.units:
             placed = _placed(u, data)
             if isinstance(placed, tuple):
-                rows.append(_missing(u.code, year, placed))
+                rows.append(missing(u.code, year, placed))
             elif not len(placed):
-                rows.append(_missing(u.code, year, reason("water_no_sections", year=year)))
+                rows.append(missing(u.code, year, reason("water_no_sections", year=year)))
             else:
                 parts.append(data.sections.iloc[placed].assign(unit=u.code))
         if not parts:
@@ -143,10 +143,6 @@ def _per_unit(
                 }
             )
     return result_frame(rows)
-
-
-def _missing(zone: str, year: int, why: tuple[str, str]) -> dict[str, object]:
-    return {"zone": zone, "year": year, "valid": False, "reason_zh": why[0], "reason_en": why[1]}
 
 
 def _status(long: pd.DataFrame) -> pd.DataFrame:
@@ -183,17 +179,16 @@ def cwqi(ctx: RunContext, req: Request) -> pd.DataFrame:
     return _per_unit(ctx, req, _cwqi_table, lambda t: t["cwqi"], _cwqi_valid)
 
 
+#: The clauses the two section shares follow.
+SHARES_CITED = (
+    "gb3838-2002:t1", "hbb2011-22:statistics", "hbb2011-22:section-class", "hbb2011-22:groups",
+)  # fmt: skip
 register(
     Method(
         "water.good_section_share",
         "地表水水质优良（Ⅰ～Ⅲ类）断面比例",
         "share of surface-water sections of class I–III",
-        (
-            "gb3838-2002:t1",
-            "hbb2011-22:statistics",
-            "hbb2011-22:section-class",
-            "hbb2011-22:groups",
-        ),
+        SHARES_CITED,
         INPUTS,
         "%",
         "computed",
@@ -205,12 +200,7 @@ register(
         "water.inferior_v_share",
         "地表水劣Ⅴ类断面比例",
         "share of surface-water sections worse than class V",
-        (
-            "gb3838-2002:t1",
-            "hbb2011-22:statistics",
-            "hbb2011-22:section-class",
-            "hbb2011-22:groups",
-        ),
+        SHARES_CITED,
         INPUTS,
         "%",
         "computed",
