@@ -27,6 +27,7 @@ from meili.engine import FrameEngine
 from meili.engine.air_period import Selection
 from meili.engine.air_period import daily as engine_daily
 from meili.engine.air_period import period as engine_period
+from meili.engine.water import assess_period, cwqi_by_group
 from meili.errors import Location, UserError
 from meili.ingest.adapters import choose
 from meili.ingest.loaded import Loaded
@@ -52,7 +53,6 @@ from meili.standards.water import (
 )
 from meili.standards.water.cwqi import DEFAULT_VARIANT
 from meili.standards.water.gb3838 import TEMPERATURE
-from meili.standards.water.lake_queries import assess_period, cwqi_by_group
 
 #: Lake column → HJ 633 item, for daily values (as the engine's) and for hourly values.
 AIR_DAILY: Mapping[str, str] = DAILY_ITEMS

@@ -20,38 +20,26 @@ Definitions, with ``n`` the number of ranked units for the indicator:
 * display ``unranked`` drops rank, percentile and ``leading`` and shows the band (and 前列, a
   band statement) only, in the manner of the NDRC 2020 scheme which publishes grades, not ranks.
 
-Groups are data (:mod:`meili.assess.data`): ``provinces31`` (GB/T 2260), ``east``, ``central``,
-``west``, ``northeast`` (NBS four-region division, 2011), ``key168`` and ``cities337``.
+Groups are data, in one place (:mod:`meili.registry.groups`): ``provinces31`` (GB/T 2260),
+``east``, ``central``, ``west``, ``northeast`` (NBS four-region division, 2011), ``key168``
+and ``cities337``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from itertools import pairwise
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-from ruamel.yaml import YAML
 
 from meili.assess.composite.rank import rank_min
-from meili.errors import NotFoundError, UserError
+from meili.errors import UserError
+from meili.registry.groups import group_members
 
 EPS = 1e-9
-REGIONS = ("east", "central", "west", "northeast")
-GROUPS = ("provinces31", *REGIONS, "key168", "cities337")
-#: Other names of the groups: the air ranking's ``168`` and ``337`` (``339``) are the
-#: assessment's ``key168`` and ``cities337``; every command accepts either.
-GROUP_ALIASES = {"168": "key168", "337": "cities337", "339": "cities337"}
-
-
-def group_name(name: str) -> str:
-    """The assessment's name of a comparison group (``168`` → ``key168``)."""
-    text = name.strip()
-    return GROUP_ALIASES.get(text, text)
 
 
 @dataclass(frozen=True)
@@ -80,35 +68,6 @@ class Comparison:
 
     table: pd.DataFrame
     excluded: pd.DataFrame
-
-
-@cache
-def _provinces() -> pd.DataFrame:
-    text = resources.files("meili.assess").joinpath("data/groups.yaml").read_text("utf-8")
-    data = YAML(typ="safe").load(text)
-    return pd.DataFrame(data["provinces31"]).rename(columns={"short": "short_name"})
-
-
-@cache
-def _cities(name: str) -> pd.DataFrame:
-    with resources.files("meili.assess").joinpath(f"data/{name}.csv").open(encoding="utf-8") as f:
-        frame = pd.read_csv(f, dtype=str)
-    if "short_name" not in frame.columns:
-        frame["short_name"] = frame["name"]
-    return frame
-
-
-def group_members(group: str) -> pd.DataFrame:
-    """Members of a named group: columns code (6-digit), name, short_name (and more)."""
-    group = group_name(group)
-    if group == "provinces31":
-        return _provinces().copy()
-    if group in REGIONS:
-        p = _provinces()
-        return p[p["region"] == group].reset_index(drop=True)
-    if group in ("key168", "cities337"):
-        return _cities(group).copy()
-    raise NotFoundError(f"unknown comparison group {group!r}; known: {', '.join(GROUPS)}")
 
 
 def _aliases(members: pd.DataFrame) -> dict[str, str]:

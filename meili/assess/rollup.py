@@ -21,8 +21,12 @@ import numpy as np
 import pandas as pd
 from ruamel.yaml import YAML
 
+from meili.db.session import session
 from meili.errors import UserError
 from meili.framework import units
+from meili.methods import open_context
+from meili.methods.reported import stats_table
+from meili.registry.division_store import list_divisions
 
 UNITS_FILE = "data/additive_units.yaml"
 COLUMNS = [
@@ -148,20 +152,11 @@ def rollup_check(
 def rollup(year: int, indicator: str | None = None, tolerance: float = 0.01) -> pd.DataFrame:
     """:func:`rollup_check` on the lake's ``stats`` rows of ``year`` with the divisions
     valid in that year (the current ones when the year is outside the division list)."""
-    from meili.assess.values import has_dataset
-    from meili.db.session import session
-    from meili.lake.store import connect
-    from meili.registry.division_store import list_divisions
-
-    con = connect()
-    if not has_dataset(con, "stats"):
+    stats = stats_table(open_context())
+    if not len(stats):
         raise UserError("the lake has no stats data; run `meili ingest stats FILE`")
-    sql = "SELECT area_code, indicator, value, unit FROM stats WHERE year = ?"
-    params: list[object] = [year]
-    if indicator:
-        sql += " AND indicator = ?"
-        params.append(indicator)
-    values = con.execute(sql, params).df()
+    keep = (stats["year"] == year) & (stats["indicator"] == indicator if indicator else True)
+    values = stats.loc[keep, ["area_code", "indicator", "value", "unit"]].reset_index(drop=True)
     with session() as s:
         try:
             divs = list_divisions(s, year=year)

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,15 +26,14 @@ from meili.assess.compare import compare
 from meili.assess.progress import assess_progress
 from meili.assess.targets import evaluate_targets
 from meili.assess.values import higher_tasks, indicator_values
-from meili.assess.zones import NATIONAL_GROUPS, national_units, zone_units
 from meili.config import settings
 from meili.db.session import session
 from meili.errors import NotFoundError, ProblemsFound, StoreDamaged, UserError
 from meili.framework.rules import AllOf, AnyOf, Rule, Threshold
 from meili.framework.schema import Framework
 from meili.framework.store import get_framework
-from meili.lake.catalog import lake_version
-from meili.lake.store import connect
+from meili.methods import judged, open_context
+from meili.registry.units import NATIONAL_GROUPS, national_units, zone_units
 
 NAME_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
 TABLES = ("values", "verdicts", "progress", "comparison")
@@ -143,9 +143,14 @@ def compute(
     first_year: int | None = None,
     target_year: int = 2027,
     framework_version: str | None = None,
+    engine: str = "duckdb",
+    as_of: int | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
     """Values, verdicts, progress and comparison of every zone for ``year`` (not frozen).
 
+    One run context reads the lake as of manifest version ``as_of`` (default: the version
+    when the computation starts; data ingested meanwhile are not read) on ``engine``.
     Returns the metadata a round records (without name, time and file hashes) and the tables.
     """
     years = list(range(first_year or year - 5, year + 1))
@@ -154,16 +159,29 @@ def compute(
         zones = zone_units(s)
         tiers = {z.tier for z in zones if len(z.members) == 1}
         national_set = [u for t in sorted(tiers) for u in national_units(s, t)]
-    version = lake_version()
-    con = connect(as_of=version)
-    values = indicator_values(con, fw, zones, years)
-    national = indicator_values(con, fw, national_set, [year])
+    ctx = open_context(
+        engine=engine,
+        as_of=as_of,
+        zones=zones,
+        peers=national_set,
+        year=year,
+        frameworks={z.code: fw.ref for z in zones},
+        progress=progress,
+    )
+    values = indicator_values(ctx, fw, zones, years)
+    ranked = [i for i in fw.indicators if i.direction in ("up", "down")]  # what is compared
+    national = indicator_values(
+        ctx, fw.model_copy(update={"indicators": ranked}), national_set, [year]
+    )
     national["tier"] = national["zone"].map({u.code: u.tier for u in national_set})
+    ctx.progress("targets, progress and comparison")
+    tasks = higher_tasks(ctx, fw, zones, year)
+    judged_values = judged(values)
     results = {
         "values": values,
-        "verdicts": evaluate_targets(values, fw, zones, year, higher_tasks(con, fw, zones, year)),
-        "progress": _progress(values, fw, target_year),
-        "comparison": _comparison(values, national, fw, year, zones),
+        "verdicts": evaluate_targets(judged_values, fw, zones, year, tasks),
+        "progress": _progress(judged_values, fw, target_year),
+        "comparison": _comparison(judged_values, judged(national), fw, year, zones),
     }
     meta = {
         "year": year,
@@ -171,7 +189,8 @@ def compute(
         "target_year": target_year,
         "framework": fw.ref,
         "code_version": f"meili {__version__}",
-        "lake_version": version,
+        "lake_version": ctx.lake_version,
+        "engine": ctx.engine.name,
         "input_batches": sorted({b for bs in values["batches"] for b in json.loads(bs)}),
         "zones": [z.code for z in zones],
     }
@@ -186,10 +205,14 @@ def run_round(
     target_year: int = 2027,
     framework_version: str | None = None,
     allow_empty: bool = False,
+    engine: str = "duckdb",
+    as_of: int | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Compute and freeze a round; returns its metadata. An existing round is an error.
 
     A round no lake batch feeds (every value missing) is refused unless ``allow_empty``.
+    ``as_of`` recomputes on an earlier lake version (see :func:`compute`).
     """
     if not NAME_RE.match(name):
         raise UserError(f"invalid round name {name!r} (letters, digits, '.', '_', '-')")
@@ -201,6 +224,9 @@ def run_round(
         first_year=first_year,
         target_year=target_year,
         framework_version=framework_version,
+        engine=engine,
+        as_of=as_of,
+        progress=progress,
     )
     if not computed["input_batches"] and not allow_empty:
         span = f"{computed['years'][0]}–{year}"

@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from meili.assess.zones import ZoneUnit
 from meili.framework.rules import EvalContext, describe, evaluate
 from meili.framework.schema import Framework
+from meili.registry.units import ZoneUnit
 
 VERDICT_COLUMNS = [
     "zone", "indicator", "year", "value", "unit", "binding", "target_area", "target_zh",

@@ -23,10 +23,15 @@ import pandas as pd
 
 from meili.assess.composite.aggregate import weighted_mean
 from meili.assess.composite.coin import LevelLink
-from meili.assess.composite.normalise import distance_to_target, goalposts, minmax, zscore
+from meili.assess.composite.normalise import normalise
 from meili.assess.composite.rank import rank_min
-from meili.assess.composite.uncertainty import build_model, monte_carlo
+from meili.assess.composite.uncertainty import rank_uncertainty
+from meili.assess.rounds import load_round, numeric_target
+from meili.db.session import session
 from meili.errors import UserError
+from meili.framework.store import get_framework
+from meili.methods import judged
+from meili.registry.units import zone_units
 
 Normalisation = Literal["goalposts", "minmax", "zscore", "distance"]
 Aggregation = Literal["arithmetic", "geometric"]
@@ -143,26 +148,26 @@ def normalise_scores(
     discriminate (constant for min-max/z-score) gets the midpoint (50; z-score 0); with
     goalposts or distance, a column whose every value meets the target scores 100.
     """
+    if method not in NORMALISATIONS:
+        raise UserError(f"unknown normalisation {method!r}")
     gp = _oriented_goalposts(data, meta, low)
     d = meta["direction"]
-    if method == "minmax":
-        out, fill = minmax(data, d, 0.0, SCALE), SCALE / 2
-    elif method == "zscore":
-        out, fill = zscore(data, d), 0.0
-    elif method in ("goalposts", "distance"):
-        ok = ~gp["all_meet"]
-        cols = list(gp.index[ok])
-        out = pd.DataFrame(np.nan, index=data.index, columns=data.columns)
+    if method in ("minmax", "zscore"):
+        params = {"lower": 0.0, "upper": SCALE} if method == "minmax" else {}
+        out = normalise(data, method, d, **params)
+        fill = SCALE / 2 if method == "minmax" else 0.0
+    else:  # goalposts, distance: columns already meeting their target score the maximum
+        cols = list(gp.index[~gp["all_meet"]])
+        out = pd.DataFrame(SCALE, index=data.index, columns=data.columns)
         if cols:
-            if method == "goalposts":
-                part = goalposts(data[cols], gp.loc[cols, "low"], gp.loc[cols, "target"], SCALE)
-            else:
-                part = distance_to_target(data[cols], gp.loc[cols, "target"], d[cols], True, SCALE)
-            out[cols] = part
-        out[list(gp.index[~ok])] = SCALE
+            at = gp.loc[cols]
+            params = (
+                {"low": at["low"], "target": at["target"], "scale": SCALE}
+                if method == "goalposts"
+                else {"targets": at["target"], "cap": True, "scale": SCALE}
+            )
+            out[cols] = normalise(data[cols], method, d[cols], **params)
         fill = SCALE / 2
-    else:
-        raise UserError(f"unknown normalisation {method!r}")
     present = data.notna()
     out = out.where(present)
     out = out.mask(present & ~np.isfinite(out), fill)
@@ -333,20 +338,18 @@ def _uncertainty(
         aggs = ["arithmetic"]
     else:
         methods.remove("zscore")
-    geometric = "geometric" in aggs
     alternatives = []
     for m in methods:
         norm, _ = normalise_scores(data, meta, m, spec.low)
         alternatives.append(_positive(norm) if m != "zscore" else norm)
-    alternatives = [a.loc[scored] for a in alternatives]
-    model = build_model(alternatives, links, weights, geometric=geometric)
-    result = monte_carlo(
-        model,
-        spec.draws,
-        spec.seed,
-        len(alternatives),
-        aggs,
-        spec.weight_perturbation,
+    result = rank_uncertainty(
+        [a.loc[scored] for a in alternatives],
+        links,
+        weights,
+        draws=spec.draws,
+        seed=spec.seed,
+        aggregations=aggs,
+        weight_perturbation=spec.weight_perturbation,
     )
     q = result.quantiles
     s = result.first_order
@@ -364,8 +367,6 @@ def _uncertainty(
 
 def framework_meta(framework: object, tier: str) -> pd.DataFrame:
     """The framework's numeric indicators with direction up/down that apply to ``tier``."""
-    from meili.assess.rounds import numeric_target
-
     rows = [
         {
             "indicator": i.code,
@@ -385,12 +386,8 @@ def zone_index(
 ) -> tuple[dict, ZoneIndex]:
     """The composite index of the ``tier`` zones of a frozen round (its year by default),
     with the round's framework version; returns the round metadata and the results."""
-    from meili.assess.rounds import load_round
-    from meili.assess.zones import zone_units
-    from meili.db.session import session
-    from meili.framework.store import get_framework
-
     meta, values = load_round(round_name, "values")
+    values = judged(values)
     year = int(meta["year"] if year is None else year)
     code, _, version = str(meta["framework"]).partition("@")
     with session() as s:

@@ -7,13 +7,20 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from meili.assess.compare import GROUP_ALIASES
 from meili.cli.common import Shown, emit, listing, note
 from meili.engine import get_engine
-from meili.engine.air_period import load_sites
+from meili.engine.air_period import (
+    RECORD_COLUMNS,
+    Selection,
+    daily,
+    load_sites,
+    period,
+    rank_year,
+    records,
+)
 from meili.errors import Location, NotFoundError, ProblemsFound, UserError
 from meili.lake.store import connect, live_datasets
-from meili.standards.air.cities import short_name
+from meili.registry.groups import ALIAS_REASONS, group_members, group_name, short_name
 
 app = typer.Typer(
     help=(
@@ -53,20 +60,15 @@ def _date(text: str | None, name: str) -> pd.Timestamp | None:
         raise UserError(f"invalid date {text!r} (use YYYY-MM-DD)", Location(column=name)) from None
 
 
-#: The assessment's group names as the air ranking calls them (``key168`` → ``168``).
-AIR_GROUPS = {v: k for k, v in reversed(GROUP_ALIASES.items())}
-
-
-def _selection(cities: str | None, group: str | None, zone: str | None = None) -> Any:
-    from meili.engine.air_period import Selection
-    from meili.standards.air.cities import group_members
-
-    if group:
-        group = AIR_GROUPS.get(group.strip(), group.strip())
+def _selection(cities: str | None, group: str | None, zone: str | None = None) -> Selection:
+    if group and group.strip() != "all":
+        if group.strip() in ALIAS_REASONS:
+            note("；".join(ALIAS_REASONS[group.strip()]))
+        group = group_name(group)
         try:
             group_members(group)
-        except KeyError as exc:
-            raise UserError(str(exc.args[0]), Location(column="--group")) from None
+        except NotFoundError as exc:
+            raise UserError(exc.message, Location(column="--group")) from None
     names = [c.strip() for c in (cities or "").replace("，", ",").split(",") if c.strip()]
     if names:
         _check_cities(names)
@@ -176,7 +178,6 @@ def daily_cmd(
     edition: EditionOpt = None,
 ) -> None:
     """Daily city (or site) concentrations and AQI; HJ 663 city means, HJ 633 daily AQI."""
-    from meili.engine.air_period import daily
 
     s, e = _date(start, "--from"), _date(end, "--to")
     selection = _selection(cities, group)
@@ -201,7 +202,6 @@ def daily_cmd(
     cols += ["pm25", "pm10", "so2", "no2", "co", "o3_8h", "o3_1h", "aqi", "primary", "level"]
     cols += ["aqi_complete", "edition", "invalid"]
     frame = frame.assign(day=frame["day"].dt.date.astype(str))
-    from meili.engine.air_period import records
 
     recs = records(frame, cols)
     meta = {"from": s.date().isoformat(), "to": e.date().isoformat(), "engine": engine}
@@ -246,7 +246,6 @@ def period_cmd(
     allow_incomplete: IncompleteOpt = False,
 ) -> None:
     """Period statistics (HJ 663), compliance (GB 3095 Grade II), composite index and rank."""
-    from meili.engine.air_period import period, records
 
     s, e = _date(start, "--from"), _date(end, "--to")
     assert s is not None and e is not None
@@ -293,7 +292,6 @@ def rank_cmd(
     allow_incomplete: IncompleteOpt = False,
 ) -> None:
     """Composite-index ranking (城市环境空气质量排名) with change vs the previous year."""
-    from meili.engine.air_period import RECORD_COLUMNS, rank_year, records
 
     start = end = None
     if month is not None:

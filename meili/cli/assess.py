@@ -17,7 +17,8 @@ from meili.assess.rounds import (
     run_round,
 )
 from meili.cli.assess_index import register_index
-from meili.cli.common import Shown, emit, listing
+from meili.cli.common import Shown, emit, listing, progress
+from meili.engine import ENGINES
 from meili.errors import Location, NotFoundError, ProblemsFound, UserError
 from meili.output import HeaderLang, records
 
@@ -30,6 +31,19 @@ app = typer.Typer(
 )
 
 RoundOpt = Annotated[str, typer.Option("--round", help="Round name, e.g. 2027-mid. 评估轮次")]
+EngineOpt = Annotated[str, typer.Option("--engine", help="duckdb (default) or spark. 计算引擎")]
+AsOfOpt = Annotated[
+    int | None,
+    typer.Option("--as-of", help="Read the lake as of this version (meili data ls). 数据湖版本"),
+]
+
+
+def _engine(name: str) -> str:
+    if name not in ENGINES:
+        raise UserError(
+            f"unknown engine {name!r}; use one of {', '.join(ENGINES)}", Location(column="--engine")
+        )
+    return name
 
 
 @app.command("run")
@@ -46,14 +60,25 @@ def run_cmd(
             "--allow-empty", help="Freeze a round even when no lake batch feeds it. 允许空轮次"
         ),
     ] = False,
+    engine: EngineOpt = "duckdb",
+    as_of: AsOfOpt = None,
 ) -> None:
     """Compute and freeze a round (values, verdicts, progress, comparison). 生成评估轮次。
 
-    Refused (exit 1) when no batch of the lake feeds it, unless --allow-empty.
+    Refused (exit 1) when no batch of the lake feeds it, unless --allow-empty. The round
+    reads the lake as it is when the run starts (or --as-of an earlier version).
     """
-    meta = run_round(
-        round_name, year, first_year=first_year, target_year=target_year, allow_empty=allow_empty
-    )
+    with progress(f"round {round_name} 评估轮次") as step:
+        meta = run_round(
+            round_name,
+            year,
+            first_year=first_year,
+            target_year=target_year,
+            allow_empty=allow_empty,
+            engine=_engine(engine),
+            as_of=as_of,
+            progress=step,
+        )
     files = ", ".join(f"{k} {v['rows']}" for k, v in meta["files"].items())
     typer.echo(
         f"round {meta['round']} frozen: framework {meta['framework']}, lake version "
@@ -84,7 +109,9 @@ OptYear = Annotated[
 ]
 
 
-def _source(round_name: str | None, year: int | None) -> tuple[dict[str, Any], Any]:
+def _source(
+    round_name: str | None, year: int | None, engine: str = "duckdb"
+) -> tuple[dict[str, Any], Any]:
     """(metadata, table getter) of a frozen round or of a live computation for a year."""
     if (round_name is None) == (year is None):
         raise UserError("give either --round NAME or --year Y", Location(column="--round"))
@@ -92,8 +119,10 @@ def _source(round_name: str | None, year: int | None) -> tuple[dict[str, Any], A
         meta, _ = load_round(round_name, "verdicts")
         return {"round": round_name, "year": meta["year"]}, lambda t: load_round(round_name, t)[1]
     assert year is not None
-    _, tables = compute(year)
-    return {"round": None, "year": year, "live": True}, tables.__getitem__
+    with progress(f"assessment {year} 评估") as step:
+        computed, tables = compute(year, engine=_engine(engine), progress=step)
+    live = {"round": None, "year": year, "live": True, "lake_version": computed["lake_version"]}
+    return live, tables.__getitem__
 
 
 @app.command("zone")
@@ -103,26 +132,39 @@ def zone_cmd(
     zone: Annotated[str, typer.Argument(help="Zone code. 先行区代码")],
     round_name: OptRound = None,
     year: OptYear = None,
+    engine: EngineOpt = "duckdb",
 ) -> None:
     """Every indicator of one zone: value, target, verdict, reason, trend. 先行区达标情况。"""
-    meta, table = _source(round_name, year)
+    meta, table = _source(round_name, year, engine)
     verdicts = table("verdicts")
     rows = verdicts[verdicts["zone"] == zone]
     if rows.empty:
         raise NotFoundError(f"zone {zone!r} is not assessed here; see `meili zones list`")
-    progress = table("progress")
-    if not progress.empty:
+    trend = table("progress")
+    if not trend.empty:
         keep = ["zone", "indicator", "arrow", "distance_pct", "warning"]
         rows = rows.merge(
-            progress[[c for c in keep if c in progress]], how="left", on=["zone", "indicator"]
+            trend[[c for c in keep if c in trend]], how="left", on=["zone", "indicator"]
         )
+    values = table("values")
+    lineage = [c for c in LINEAGE if c in values]
+    mine = values[(values["zone"] == zone) & (values["year"] == meta["year"])]
+    rows = rows.merge(
+        mine[["indicator", *lineage]].rename(columns={"status": "value_status"}),
+        how="left",
+        on="indicator",
+    )
     langs = ["zh", "en"] if shown.view.lang is HeaderLang.both else [shown.view.lang.value]
     cols = ["indicator", "value", "unit", "binding"]
     cols += [f"target_{x}" for x in langs] + ["status"] + [f"reason_{x}" for x in langs]
     cols += [c for c in ("arrow", "distance_pct", "warning") if c in rows]
+    cols += [c if c != "status" else "value_status" for c in lineage]
     table = ["indicator", "value", "unit", f"target_{langs[0]}", "status", f"reason_{langs[0]}"]
     emit(records(rows[cols]), shown, columns=table, meta={"zone": zone, **meta}, sheet="zone")
 
+
+#: The value's lineage shown beside each verdict (``status`` shown as ``value_status``).
+LINEAGE = ["method", "status", "valid", "batches", "stats_row", "edition", "lake_version"]
 
 COMPARE_COLUMNS = [
     "zone", "name", "tier", "value", "rank", "n", "percentile", "band_zh", "top", "leading", "note",
@@ -154,7 +196,8 @@ def compare_cmd(
     if group is not None:
         if year is None:
             raise UserError("--group needs --year", Location(column="--group"))
-        rows = compare_group(indicator, year, group, policy)
+        with progress(f"{indicator} {year} 全国比较") as step:
+            rows = compare_group(indicator, year, group, policy, progress=step)
         meta: dict[str, Any] = {"indicator": indicator, "year": year, "group": group}
     else:
         meta, table = _source(round_name, year)

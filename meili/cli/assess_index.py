@@ -10,6 +10,8 @@ from typing import Annotated
 
 import typer
 
+from meili.assess.rollup import rollup
+from meili.assess.zone_index import IndexSpec, zone_index
 from meili.cli.common import Shown, emit, listing
 from meili.output import records
 
@@ -58,7 +60,6 @@ def index_cmd(
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 1,
 ) -> None:
     """Composite index of zones per target area and overall (综合指数). 先行区综合指数。"""
-    from meili.assess.zone_index import IndexSpec, zone_index
 
     spec = IndexSpec(
         normalise=normalise.value,  # type: ignore[arg-type]
@@ -101,7 +102,6 @@ def rollup_cmd(
     ] = 0.01,
 ) -> None:
     """Parent value vs the sum of its children, county → city → province (逐级汇总校核)."""
-    from meili.assess.rollup import rollup
 
     rows = rollup(year, indicator, tolerance)
     counts = rows["status"].value_counts().to_dict() if len(rows) else {}

@@ -12,7 +12,11 @@ from meili.cli.common import Shown, emit, listing, note, progress
 from meili.db.models import Zone
 from meili.db.session import session
 from meili.errors import Location, NotFoundError, UserError
+from meili.ingest.rows import read_rows
+from meili.methods import open_context
+from meili.methods.reported import stats_table
 from meili.output import records
+from meili.standards.carbon.statistics import STANDARD, dual_control
 
 app = typer.Typer(
     help=(
@@ -47,24 +51,17 @@ def intensity_cmd(
     gdp_current + gdp_deflator, energy_consumption, non_fossil_energy, co2_cap
     (see meili.standards.carbon.statistics).
     """
-    from meili.standards.carbon.statistics import (
-        STANDARD,
-        dual_control,
-        read_stats_file,
-        read_stats_lake,
-    )
-
     if (file is None) == (not from_lake):
         raise UserError("give either --file FILE or --from-lake", Location(column="--file"))
     if year <= base_year:
         raise UserError("--year must be after --base-year", Location(column="--year"))
     with progress("carbon 碳排放"):
         if file is not None:
-            rows = read_stats_file(file)
+            rows = read_rows(file, "stats")
         else:
-            from meili.lake.store import connect
-
-            rows = read_stats_lake(connect())
+            rows = stats_table(open_context())
+            if not len(rows):
+                raise UserError("the lake has no stats data; run `meili ingest stats FILE`")
         notes: list[str] = []
         if zone is not None:
             rows = _zone_rows(rows, zone, str(file) if file is not None else "lake:stats", notes)

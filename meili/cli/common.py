@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from meili.errors import Location, UserError
 from meili.output import (
@@ -213,14 +215,14 @@ def emit(
 
 
 @contextlib.contextmanager
-def progress(label: str) -> Iterator[None]:
-    """A transient rich spinner on stderr while something slow runs (only on a terminal)."""
-    if not sys.stderr.isatty():
-        yield
-        return
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+def progress(label: str) -> Iterator[Callable[[str], None]]:
+    """A transient rich spinner on stderr while something slow runs (only on a terminal).
 
+    Yields ``step(message)``, which shows the step under way next to ``label``.
+    """
+    if not sys.stderr.isatty():
+        yield lambda _message: None
+        return
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -228,5 +230,5 @@ def progress(label: str) -> Iterator[None]:
         console=Console(stderr=True),
         transient=True,
     ) as prog:
-        prog.add_task(label, total=None)
-        yield
+        task = prog.add_task(label, total=None)
+        yield lambda message: prog.update(task, description=f"{label}: {message}")

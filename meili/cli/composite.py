@@ -9,6 +9,9 @@ import numpy as np
 import pandas as pd
 import typer
 
+from meili.assess.composite.io import read_coin, read_pipeline
+from meili.assess.composite.runner import StepError, run_pipeline
+from meili.assess.composite.uncertainty import run_uncertainty
 from meili.cli.common import Shown, emit, listing
 from meili.errors import Location, UserError
 
@@ -42,7 +45,6 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _load(data: Path, meta: Path, pipeline: Path):
-    from meili.assess.composite.io import read_coin, read_pipeline
 
     return read_coin(data, meta), read_pipeline(pipeline)
 
@@ -64,7 +66,6 @@ def build(
     ] = None,
 ) -> None:
     """Build the index: aggregates and rank per unit. 构建综合指数。"""
-    from meili.assess.composite.runner import StepError, run_pipeline
 
     coin, spec = _load(data, meta, pipeline)
     try:
@@ -112,8 +113,6 @@ def uncertainty(
     ] = None,
 ) -> None:
     """Monte Carlo rank intervals and first-order sensitivity indices. 不确定性与敏感性分析。"""
-    from meili.assess.composite.runner import StepError, run_pipeline
-    from meili.assess.composite.uncertainty import run_uncertainty
 
     coin, spec = _load(data, meta, pipeline)
     if spec.uncertainty is None:

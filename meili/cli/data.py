@@ -9,8 +9,15 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+from meili.assess.rounds import check_rounds, set_aside
 from meili.cli.common import Shown, emit, listing, note
+from meili.db.session import check_database
 from meili.errors import Location, MeiliError, NotFoundError, UserError
+from meili.ingest.quarantine import EXPORT_TAIL, export_frame
+from meili.lake.catalog import get_batch, lake_version, list_batches, versions
+from meili.lake.check import Problem, check_lake, repair_lake
+from meili.lake.quarantine import quarantine_rows
+from meili.lake.store import lake_root
 from meili.output import Format, records
 
 app = typer.Typer(
@@ -30,7 +37,6 @@ def ls_cmd(
     as_of: Annotated[int | None, typer.Option(help="Lake version to list. 湖版本")] = None,
 ) -> None:
     """List ingested batches. 列出入湖批次。"""
-    from meili.lake.catalog import lake_version, list_batches
 
     every = list_batches(as_of=as_of)
     rows = every
@@ -64,7 +70,6 @@ def show(
     rows: Annotated[int, typer.Option(help="Also print the first N landed rows. 行数")] = 0,
 ) -> None:
     """Show one batch (any version, live or superseded). 批次详情。"""
-    from meili.lake.catalog import get_batch, versions
 
     rec = get_batch(batch)
     if version is not None:
@@ -85,8 +90,6 @@ def show(
 
 def _print_rows(rec: dict, n: int, shown: Shown) -> None:
     import duckdb
-
-    from meili.lake.store import lake_root
 
     files = rec["files"].get(rec["dataset"], [])
     if not files:
@@ -117,8 +120,6 @@ def quarantine(
     (headers as in the source file) followed by file, row, column and the reason in zh
     and en, to be fixed and ingested again.
     """
-    from meili.lake.quarantine import quarantine_rows
-
     frame = quarantine_rows(batch)
     if export is not None:
         write_export(frame, export, shown)
@@ -141,7 +142,6 @@ def quarantine(
 
 def write_export(frame: pd.DataFrame, path: Path, shown: Shown) -> None:
     """The fix-and-resend file: original columns under their own headers, then ours."""
-    from meili.ingest.quarantine import EXPORT_TAIL, export_frame
 
     fmt = {".csv": Format.csv, ".xlsx": Format.xlsx}.get(path.suffix.lower())
     if fmt is None:
@@ -171,10 +171,6 @@ class Damaged(MeiliError):
 
 
 def _findings() -> list:
-    from meili.assess.rounds import check_rounds
-    from meili.db.session import check_database
-    from meili.lake.check import Problem, check_lake
-    from meili.lake.store import lake_root
 
     found = list(check_lake(lake_root()))
     found += [
@@ -213,9 +209,6 @@ def check(shown: Shown) -> None:
 def repair() -> None:
     """Restore the last consistent state where possible (lake manifest, damaged batches,
     damaged rounds, leftovers). 修复数据存储。"""
-    from meili.assess.rounds import check_rounds, set_aside
-    from meili.lake.check import repair_lake
-    from meili.lake.store import lake_root
 
     actions = repair_lake(lake_root())
     for file, _why in check_rounds():

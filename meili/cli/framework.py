@@ -15,9 +15,9 @@ from meili.config import settings
 from meili.db.session import session
 from meili.errors import NotFoundError, ProblemsFound, UserError, ValidationFailed
 from meili.framework.loader import bundled, default_framework, load_framework_file
-from meili.framework.methods import METHODS
 from meili.framework.schema import AREA_NAMES, MEASURES, Framework, Indicator
 from meili.framework.store import get_framework, list_frameworks, resolver, save_framework
+from meili.methods import find, known_ids, methods
 from meili.output import Format
 
 app = typer.Typer(
@@ -85,7 +85,7 @@ def validate_cmd(
         resolve = resolver(s) if s is not None else None
         for path in files:
             try:
-                fw = load_framework_file(path, resolve)
+                fw = load_framework_file(path, resolve, methods=known_ids())
             except ValidationFailed as exc:
                 failed += 1
                 typer.echo(exc.message)
@@ -209,7 +209,7 @@ def indicator_cmd(
     if ind is None:
         raise NotFoundError(f"no indicator {indicator_code!r} in {fw.ref} (指标不存在)")
     zh, en = _words(ind)
-    method = METHODS.get(ind.method)
+    method = find(ind.method)
     scope_zh, scope_en = ind.scope.words()
     area_zh, area_en = AREA_NAMES[ind.target_area]
     fields: dict[str, Any] = {
@@ -224,8 +224,9 @@ def indicator_cmd(
         "scope": f"{ind.scope.code}: {scope_zh} / {scope_en}",
         "binding": {"binding": "binding 约束性", "reference": "reference 参考性"}[ind.binding],
         "method": f"{ind.method}: {method.name_zh} / {method.name_en}" if method else ind.method,
+        "method_kind": method.kind if method else None,
         "standard": ind.standard or (method.standard if method else None),
-        "engine": method.engine if method else None,
+        "method_inputs": ", ".join(method.inputs) if method else None,
         "data_source": ind.data_source,
         "comparison_group": ind.comparison_group,
         "weight": ind.weight,
@@ -243,13 +244,36 @@ def indicator_cmd(
     emit([{"field": k, "value": v} for k, v in fields.items() if v is not None], shown)
 
 
+@app.command("methods")
+@listing
+def methods_cmd(shown: Shown) -> None:
+    """The registered methods an indicator may name: kind, unit, inputs, standard clauses.
+
+    方法登记表：计算（computed）、填报（reported）或审核证明（evidence）。
+    """
+    rows = [
+        {
+            "id": m.id,
+            "kind": m.kind,
+            "name_zh": m.name_zh,
+            "name_en": m.name_en,
+            "unit": m.unit,
+            "inputs": ", ".join(m.inputs),
+            "standard": m.standard,
+            "citations": ", ".join(m.citations),
+        }
+        for m in methods()
+    ]
+    emit(rows, shown, columns=["id", "kind", "name_zh", "unit", "inputs"], sheet="methods")
+
+
 @app.command("load")
 def load_cmd(
     file: Annotated[Path, typer.Argument(help="Framework or zone specialty YAML. 指标体系文件")],
 ) -> None:
     """Validate a framework (e.g. a zone specialty file) and store it. 校验并入库。"""
     with session() as s:
-        fw = load_framework_file(file, resolver(s))
+        fw = load_framework_file(file, resolver(s), methods=known_ids())
         written = save_framework(s, fw)
     state = "stored" if written else "unchanged (already stored)"
     typer.echo(f"{fw.ref}: {state}, {len(fw.indicators)} indicators")

@@ -8,7 +8,10 @@ from typing import Annotated
 import typer
 
 from meili.cli.common import Shown, emit, listing, progress
+from meili.engine.noise import STANDARD, compliance
+from meili.lake.store import connect
 from meili.output import records
+from meili.standards.noise import limits_table
 
 app = typer.Typer(
     help=(
@@ -31,9 +34,6 @@ def limits_cmd(shown: Shown) -> None:
 
     环境噪声限值（昼间/夜间，dB(A)）。
     """
-    from meili.standards.noise import limits_table
-    from meili.standards.noise.lake_queries import STANDARD
-
     frame = limits_table().reset_index()
     recs = [{**r, "unit": "dB(A)", "standard": STANDARD} for r in records(frame)]
     emit(recs, shown, meta={"standard": STANDARD}, sheet="limits")
@@ -54,9 +54,6 @@ def compliance_cmd(
 
     功能区声环境昼间、夜间达标率（分类别及总体）。GB 3096-2008.
     """
-    from meili.lake.store import connect
-    from meili.standards.noise.lake_queries import STANDARD, compliance
-
     with progress("noise 噪声"):
         frame = compliance(connect(), start, end, by=by.value)
     recs = [{**r, "standard": STANDARD} for r in records(frame)]

@@ -13,7 +13,10 @@ from meili import __version__, bootstrap
 from meili.cli.common import Shown, emit, listing
 from meili.config import settings
 from meili.db import session as db
+from meili.engine.air_period import Selection, period, records
+from meili.engine.water import demo_summary
 from meili.ingest.demo import ingest_demo_samples
+from meili.lake.store import connect
 from meili.output import Format
 
 db_app = typer.Typer(help="Relational store migrations. 数据库迁移。", no_args_is_help=True)
@@ -100,8 +103,6 @@ def demo(
 
 def _engines_demo() -> None:
     """A first look at the engines on the bundled samples (air, surface water)."""
-    from meili.engine.air_period import Selection, period, records
-    from meili.standards.water.lake_queries import demo_summary
 
     with Console(stderr=True).status("HJ 663 air statistics of the 168 key cities…"):
         air = period("2019-01-01", "2019-01-03", Selection(group="168"))
@@ -114,7 +115,7 @@ def _engines_demo() -> None:
     shown = pd.concat([air.head(5), air.tail(5)])
     emit(records(shown, cols), Format.table, columns=cols)
     typer.echo("\n  Surface water 地表水, April 2021 (GB 3838-2002, 环办〔2011〕22号):")
-    emit(demo_summary(), Format.table)
+    emit(demo_summary(connect()), Format.table)
 
 
 @listing

@@ -11,8 +11,32 @@ import pandas as pd
 import typer
 
 from meili.cli.common import Shown, emit, listing, progress
+from meili.engine.water import (
+    CWQI_STANDARD,
+    STANDARD,
+    assess_period,
+    compare_groups,
+    cwqi_by_group,
+    waterbody_of,
+)
 from meili.errors import Location, UserError
+from meili.ingest.adapters.tabular import map_header
+from meili.ingest.kinds import get_kind
+from meili.ingest.loaded import Loaded
+from meili.ingest.readers import open_source
+from meili.ingest.synonyms import split_header, squeeze
+from meili.ingest.units import factor, label
+from meili.lake.store import connect, live_datasets
 from meili.output import records
+from meili.standards.water import (
+    ROUTINE_ITEMS,
+    TABLE1,
+    classify,
+    exceedance_multiples,
+    main_pollutants,
+    parse_values,
+    quality_grade,
+)
 
 app = typer.Typer(
     help=(
@@ -65,13 +89,6 @@ CmpToOpt = Annotated[
 
 def _read_samples(path: Path) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
     """Samples of a CSV/XLSX file: id columns, GB 3838 item values (mg/L), source lines."""
-    from meili.ingest.adapters.tabular import map_header
-    from meili.ingest.kinds import get_kind
-    from meili.ingest.loaded import Loaded
-    from meili.ingest.readers import open_source
-    from meili.ingest.synonyms import split_header, squeeze
-    from meili.ingest.units import factor, label
-    from meili.standards.water import TABLE1, parse_values
 
     name = str(path)
     table = Loaded(open_source(path)).table
@@ -155,20 +172,9 @@ def classify_cmd(
     每行样品的水质类别（单因子评价）、超过Ⅲ类标准的倍数和主要污染指标。
     GB 3838-2002 Table 1; 环办〔2011〕22号.
     """
-    from meili.standards.water import (
-        ROUTINE_ITEMS,
-        classify,
-        exceedance_multiples,
-        main_pollutants,
-        quality_grade,
-    )
-    from meili.standards.water.lake_queries import STANDARD, waterbody_of
-
     with progress("classifying 分类中"):
         frame, lines, notes = _read_samples(file)
         if waterbody is Waterbody.auto:
-            from meili.lake.store import connect
-
             wb, src = waterbody_of(connect(), frame)
         else:
             wb = pd.Series(waterbody.value, index=frame.index)
@@ -251,9 +257,6 @@ def period_cmd(
     时段均值（先平均后评价）、断面类别、分组优良(Ⅰ–Ⅲ)和劣Ⅴ比例、流域水质状况（断面少于5个时
     用均值法）、与对比时段的变化（ΔG−ΔD）。环办〔2011〕22号; GB 3838-2002.
     """
-    from meili.lake.store import connect
-    from meili.standards.water.lake_queries import STANDARD, assess_period, compare_groups
-
     if (compare_from is None) != (compare_to is None):
         raise UserError(
             "give both --compare-from and --compare-to", Location(column="--compare-to")
@@ -314,9 +317,6 @@ def rank_cmd(
     城市水质指数 CWQI 及排名（越小越好，并列同名次）、与对比时段相比的变化率。
     环办监测〔2017〕51号; GB 3838-2002.
     """
-    from meili.lake.store import connect
-    from meili.standards.water.lake_queries import CWQI_STANDARD, cwqi_by_group
-
     if (compare_from is None) != (compare_to is None):
         raise UserError(
             "give both --compare-from and --compare-to", Location(column="--compare-to")
@@ -338,7 +338,6 @@ def rank_cmd(
 
 def _no_samples(start: str, end: str) -> str:
     """Why a water assessment is empty: what the lake holds."""
-    from meili.lake.store import connect, live_datasets
 
     con = connect()
     if "water_samples" not in live_datasets(con):

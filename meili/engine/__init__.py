@@ -17,6 +17,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from meili.lake.store import connect, live_files, snapshot
+
 ENGINES = ("duckdb", "spark")
 
 
@@ -36,23 +38,17 @@ class Engine(Protocol):
     def fetch_arrow(self, sql: str) -> pa.Table: ...
 
 
-def lake_files(dataset: str, root: Path | None = None) -> list[str]:
-    """Live Parquet files of a lake dataset (manifest batches, or a hand-placed folder)."""
-    from meili.lake import store
-
-    base = store.lake_root(root)
-    managed = store._managed(base, None)
-    if dataset in managed:
-        return managed[dataset]
-    folder = store.dataset_dir(dataset, base)
-    return sorted(str(p) for p in folder.rglob("*.parquet")) if folder.is_dir() else []
+def lake_files(dataset: str, root: Path | None = None, as_of: int | None = None) -> list[str]:
+    """Live Parquet files of a lake dataset at version ``as_of`` (manifest batches, or a
+    hand-placed folder)."""
+    return live_files(dataset, root, as_of)
 
 
 class DuckDBEngine:
     """Runs the definitions on an in-memory DuckDB connection over the lake views."""
 
     name = "duckdb"
-    uses_lake = True  # results may be cached while the lake's files are unchanged
+    uses_lake = True  # results may be cached: the engine reads one lake version
 
     def __init__(
         self,
@@ -61,13 +57,14 @@ class DuckDBEngine:
         *,
         threads: int | None = None,
         memory_limit: str | None = None,
+        as_of: int | None = None,
     ) -> None:
         if con is None:
-            from meili.lake.store import connect
-
-            con = connect(root)
+            as_of = snapshot(root, as_of)["version"] if as_of is None else as_of
+            con = connect(root, as_of=as_of)
         self.con = con
         self.root = root
+        self.lake_version = as_of  # the manifest version the views read (None: given con)
         self.threads = threads  # None: DuckDB's default, all cores
         if threads is not None:
             con.execute(f"SET threads = {int(threads)}")
@@ -156,8 +153,9 @@ class SparkEngine:
 
     name = "spark"
 
-    def __init__(self, root: Path | None = None, session: Any = None) -> None:
+    def __init__(self, root: Path | None = None, session: Any = None, as_of: int | None = None):
         self.root = root
+        self.lake_version = snapshot(root, as_of)["version"] if as_of is None else as_of
         self.spark = session or spark_session()
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
@@ -168,7 +166,7 @@ class SparkEngine:
         self.spark.createDataFrame(frame).createOrReplaceTempView(name)
 
     def register_lake(self, name: str, dataset: str, columns: list[str]) -> None:
-        files = lake_files(dataset, self.root)
+        files = lake_files(dataset, self.root, self.lake_version)
         if not files:
             raise FileNotFoundError(f"lake dataset {dataset} has no files")
         df = self.spark.read.option("mergeSchema", "true").parquet(*files)
@@ -194,10 +192,13 @@ def local_threads(engine: object) -> int:
     return max(1, min(getattr(engine, "threads", None) or os.cpu_count() or 1, 4))
 
 
-def get_engine(name: str = "duckdb", root: Path | None = None) -> DuckDBEngine | SparkEngine:
-    """``"duckdb"`` (default, embedded) or ``"spark"`` (pyspark; local mode unless configured)."""
+def get_engine(
+    name: str = "duckdb", root: Path | None = None, as_of: int | None = None
+) -> DuckDBEngine | SparkEngine:
+    """``"duckdb"`` (default, embedded) or ``"spark"`` (pyspark; local mode unless configured),
+    reading the lake as of manifest version ``as_of`` (default: the version when created)."""
     if name == "duckdb":
-        return DuckDBEngine(root)
+        return DuckDBEngine(root, as_of=as_of)
     if name == "spark":
-        return SparkEngine(root)
+        return SparkEngine(root, as_of=as_of)
     raise ValueError(f"unknown engine {name!r}; use one of {', '.join(ENGINES)}")

@@ -21,7 +21,6 @@
 
 from __future__ import annotations
 
-import os
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -36,8 +35,8 @@ from meili.engine import DuckDBEngine, Engine, get_engine, lake_files
 from meili.engine.day_arrays import DAILY_POLS, DayArrays, finish, unit_means
 from meili.engine.site_days import site_day_sql, site_days, site_slots_sql
 from meili.i18n import LANGS, Lang
+from meili.registry.groups import city_codes, group_members, short_name
 from meili.standards.air import hj663
-from meili.standards.air.cities import city_codes, group_members
 from meili.standards.air.ranking import change_rate, composite_index, rank_cities
 from meili.standards.air.validity import MIN_DAYS_YEAR, MIN_HOURS_DAILY, MIN_WINDOWS_MDA8
 
@@ -92,7 +91,12 @@ def load_sites(engine: Engine, root: Path | None = None) -> pd.DataFrame:
     if isinstance(engine, DuckDBEngine):
         sites = engine.con.sql("SELECT * FROM air_sites").df()
     else:
-        sites = DuckDBEngine(root).con.sql("SELECT * FROM air_sites").df()
+        at = getattr(engine, "lake_version", None)  # the same lake version as the engine
+        sites = (
+            DuckDBEngine(getattr(engine, "root", None) or root, as_of=at)
+            .con.sql("SELECT * FROM air_sites")
+            .df()
+        )
     sites = sites.drop_duplicates("site_code", keep="last")
     codes = city_codes(sites)
     out = sites.merge(codes.rename(columns={"province": "city_province"}), on="city", how="left")
@@ -103,14 +107,10 @@ def load_sites(engine: Engine, root: Path | None = None) -> pd.DataFrame:
 
 def _select(cities: pd.DataFrame, sel: Selection) -> pd.DataFrame:
     keep = pd.Series(True, index=cities.index)
-    if sel.group:
-        members = group_members(sel.group)
-        if members is not None:
-            keep &= cities["city_code"].isin(members)
+    if sel.group and sel.group.strip() != "all":
+        keep &= cities["city_code"].isin(group_members(sel.group)["code"])
     if sel.cities:
         wanted = {c.strip() for c in sel.cities}
-        from meili.standards.air.cities import short_name
-
         short = {short_name(c) for c in wanted}
         keep &= (
             cities["city_code"].isin(wanted)
@@ -152,7 +152,10 @@ def daily(
         tuple(sorted(member_sites["site_code"].astype(str))),
     )
     if getattr(eng, "uses_lake", True):  # a frame engine reads no lake files
-        key += (_lake_state("air_hourly", getattr(eng, "root", None) or root),)
+        # the lake version the engine reads and its files (a hand-placed folder has no version)
+        version = getattr(eng, "lake_version", None)
+        files = lake_files("air_hourly", getattr(eng, "root", None) or root, version)
+        key += (version, tuple(files))
     cached = _SITE_DAY_CACHE.get(eng)
     if cached is not None and cached[0] == key:  # one scan per engine, period and sites
         site, city = cached[1], cached[2]
@@ -250,19 +253,6 @@ def _period_sentence(row: pd.Series, pollutants: tuple[str, ...], lang: Lang) ->
     )
 
 
-def _lake_state(dataset: str, root: Path | None) -> tuple[tuple[str, int, int], ...]:
-    """(file, size, mtime) of a lake dataset: a cached aggregate is reused only while equal."""
-    out = []
-    for f in lake_files(dataset, root):
-        try:
-            st = os.stat(f)
-        except OSError:
-            out.append((f, -1, -1))
-        else:
-            out.append((f, st.st_size, st.st_mtime_ns))
-    return tuple(out)
-
-
 def _take(values: pd.Series, pos: np.ndarray) -> np.ndarray:
     """``values`` at positions ``pos`` (−1 → missing), like ``Series.map`` on a unique index."""
     if (pos >= 0).all():
@@ -270,7 +260,7 @@ def _take(values: pd.Series, pos: np.ndarray) -> np.ndarray:
     return values.reset_index(drop=True).reindex(pos).to_numpy()
 
 
-#: Engine → ((start, end, sites, lake files), site days, city days) of its one scan: a
+#: Engine → ((start, end, sites, lake version and files), site days, city days) of its one scan: a
 #: second call for the same period and sites (site level, then city level) reuses it.
 _SITE_DAY_CACHE: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
 
@@ -365,7 +355,8 @@ def _zone_days(city: DayArrays, zones: dict[str, list[str]], cities: pd.DataFram
     rows, units = [], []
     for zone, members in zones.items():
         wanted = _select(cities, Selection(cities=members))["key"].astype(str).to_numpy()
-        mine = np.flatnonzero(np.isin(city.keys[city.codes], wanted))
+        # rows of the wanted keys, compared as key positions (integers), not as strings
+        mine = np.flatnonzero(np.isin(city.codes, np.flatnonzero(np.isin(city.keys, wanted))))
         rows.append(mine)
         units.append(np.full(len(mine), np.searchsorted(keys, zone), dtype=np.int64))
     return unit_means(city.take(np.concatenate(rows)), np.concatenate(units), keys)

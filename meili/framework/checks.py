@@ -6,13 +6,12 @@ the schema check has already found errors elsewhere in the file.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from pydantic import ValidationError
 
 from meili.framework import units
-from meili.framework.methods import METHODS
 from meili.framework.rules import AllOf, AnyOf, Delta, Differentiated, Threshold, Trend, Veto
 from meili.framework.schema import MEASURE_AREA, Framework, Indicator
 
@@ -21,10 +20,14 @@ Problem = tuple[Path, str]
 Resolver = Callable[[str, str], "Framework | None"]
 
 
-def check(data: dict[str, Any], resolve: Resolver) -> list[Problem]:
+def check(
+    data: dict[str, Any], resolve: Resolver, methods: Collection[str] | None
+) -> list[Problem]:
     """Every semantic problem of the raw framework document ``data``.
 
-    ``resolve(code, version)`` finds the base framework named by ``extends``.
+    ``resolve(code, version)`` finds the base framework named by ``extends``; ``methods`` is
+    the set of known method ids (the caller's: ``meili.methods.known_ids()``), or None where
+    the caller checks them itself.
     """
     problems: list[Problem] = []
     base = _base(data, resolve, problems)
@@ -56,7 +59,7 @@ def check(data: dict[str, Any], resolve: Resolver) -> list[Problem]:
                 problems.append(
                     ((*at, "code"), f"indicator {code!r} already exists in {data['extends']}")
                 )
-        if isinstance(method, str) and method not in METHODS:
+        if methods is not None and isinstance(method, str) and method not in methods:
             problems.append(((*at, "method"), f"unknown method id {method!r}"))
         try:
             ind = Indicator.model_validate(raw)

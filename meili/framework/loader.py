@@ -3,7 +3,7 @@ with its file, line and field path."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,8 +23,15 @@ DEFAULT_FILE = "meili-default-2025.1.yaml"
 Resolver = Callable[[str, str], "Framework | None"]
 
 
-def validate(tree: Any, file: str, resolve: Resolver | None = None) -> Framework:
-    """Validate a parsed tree: schema first, then the semantic checks; all errors at once."""
+def validate(
+    tree: Any, file: str, resolve: Resolver | None, *, methods: Collection[str] | None
+) -> Framework:
+    """Validate a parsed tree: schema first, then the semantic checks; all errors at once.
+
+    ``methods``: the method ids an indicator may name (``meili.methods.known_ids()``, passed
+    by the caller: the framework layer does not know the methods); None where the caller
+    checks them itself (the bundled frameworks, checked by the tests).
+    """
     if not isinstance(tree, CommentedMap):
         raise ValidationFailed(
             f"{file}: not a framework",
@@ -39,7 +46,7 @@ def validate(tree: Any, file: str, resolve: Resolver | None = None) -> Framework
         for err in exc.errors():
             row, field = locate(tree, tuple(err["loc"]))
             problems.append(MeiliError(error_message(err), Location(file, row, field or None)))
-    for loc, msg in check(data, resolve or bundled):
+    for loc, msg in check(data, resolve or bundled, methods):
         row, field = locate(tree, loc)
         problems.append(MeiliError(msg, Location(file, row, field or None)))
     if problems or fw is None:
@@ -53,14 +60,16 @@ def _failed(file: str, problems: list[MeiliError]) -> ValidationFailed:
     return ValidationFailed(f"{file}: {n} error{'s' if n != 1 else ''}", problems)
 
 
-def load_framework_file(path: str | Path, resolve: Resolver | None = None) -> Framework:
+def load_framework_file(
+    path: str | Path, resolve: Resolver | None = None, *, methods: Collection[str] | None
+) -> Framework:
     """Load and validate a framework file; raises ValidationFailed listing every error.
 
     ``resolve(code, version)`` finds the base framework of a specialty file (default: the
-    frameworks bundled with Meili).
+    frameworks bundled with Meili); ``methods`` as for :func:`validate`.
     """
     path = Path(path)
-    return validate(parse_yaml(read_text(path), str(path)), str(path), resolve)
+    return validate(parse_yaml(read_text(path), str(path)), str(path), resolve, methods=methods)
 
 
 def default_framework_path() -> Path:
@@ -72,7 +81,7 @@ def default_framework_path() -> Path:
 def _bundled_all() -> dict[tuple[str, str], Framework]:
     out: dict[tuple[str, str], Framework] = {}
     for path in sorted(DEFAULT_DIR.glob("*.yaml")):
-        fw = load_framework_file(path, resolve=lambda code, version: None)
+        fw = load_framework_file(path, resolve=lambda code, version: None, methods=None)
         out[(fw.code, fw.version)] = fw
     return out
 
@@ -89,4 +98,6 @@ def default_framework() -> Framework:
 
 @cache
 def _default() -> Framework:
-    return load_framework_file(default_framework_path(), resolve=lambda code, version: None)
+    return load_framework_file(
+        default_framework_path(), resolve=lambda code, version: None, methods=None
+    )

@@ -431,8 +431,17 @@ class Qualitative(_Rule):
         )
 
 
+#: Prefix of the stats code that reports whether a zone completed the task the higher level
+#: assigned for an indicator (1 = completed, 0 = not), e.g. ``task:glc.co2_intensity_reduction``.
+TASK_PREFIX = "task:"
+
+
 class HigherTask(_Rule):
-    """The task assigned by the higher-level government has been completed (完成上级任务)."""
+    """The task assigned by the higher-level government has been completed (完成上级任务).
+
+    Whether it was is filed as a ``stats`` row under ``task:<indicator code>``
+    (:data:`TASK_PREFIX`).
+    """
 
     kind: Literal["higher_task"] = "higher_task"
 

@@ -8,7 +8,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from meili.framework import units
-from meili.framework.methods import METHODS, REPORTED
 from meili.framework.rules import Qualitative, Rule
 
 TargetArea = Literal[
@@ -137,12 +136,6 @@ class Indicator(_Model):
     def computable(self) -> bool:
         """True when the target can be judged from numbers alone (no reviewed evidence)."""
         return self.unit != "state" and not _has_state(self.target)
-
-    @property
-    def computed_by_platform(self) -> bool:
-        """True when a registered standard method computes the value from measurements."""
-        method = METHODS.get(self.method)
-        return method is not None and method.id != REPORTED
 
 
 def _has_state(rule: object) -> bool:

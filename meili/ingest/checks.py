@@ -24,7 +24,7 @@ import pandas as pd
 
 from meili.db.session import session
 from meili.errors import UserError
-from meili.framework.methods import TASK_PREFIX
+from meili.framework.rules import TASK_PREFIX
 from meili.framework.store import default_framework, get_framework, list_frameworks
 from meili.framework.units import factor
 from meili.ingest.extract import Extract, errors_frame

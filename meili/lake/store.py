@@ -104,6 +104,36 @@ def live_files(dataset: str, root: Path | None = None, as_of: int | None = None)
     return sorted(str(p) for p in folder.rglob("*.parquet")) if folder.is_dir() else []
 
 
+def part_ranges(
+    dataset: str, root: Path | None = None, as_of: int | None = None
+) -> list[dict[str, Any]]:
+    """The live parts of a dataset at version ``as_of`` as the manifest recorded them: one
+    record per part with ``batch_id`` (the batch whose rows it holds), ``path``, ``rows`` and
+    ``range`` (key column → [min, max] as ISO text or number; {} when not recorded). Empty for
+    a hand-placed folder, which the manifest does not know."""
+    base = lake_root(root)
+    manifest = snapshot(base, as_of)
+    out = []
+    for rec in mf.live(manifest, as_of):
+        for first in rec.get("files", {}).get(dataset, []):
+            rel = mf.resolve(manifest, first, as_of)
+            if rel is None:  # every key restated later: nothing of it is live
+                continue
+            # a rewritten part keeps a subset of the rows of the part it came from
+            info = mf.part_info(manifest, rel) or mf.part_info(manifest, first) or {}
+            if not info.get("range"):
+                info = {**info, "range": (mf.part_info(manifest, first) or {}).get("range")}
+            out.append(
+                {
+                    "batch_id": rec["batch_id"],
+                    "path": str(base / rel),
+                    "rows": info.get("rows"),
+                    "range": dict(info.get("range") or {}),
+                }
+            )
+    return out
+
+
 def _managed(root: Path, as_of: int | None) -> dict[str, list[str]]:
     """Dataset -> live Parquet files (absolute) per the manifest (kept for older callers)."""
     return live_files_of(root, snapshot(root, as_of), as_of)

@@ -72,6 +72,19 @@ def province_of(code: str) -> str:
     return code[:2] + "0000"
 
 
+def contains(parent: str, code: str) -> bool:
+    """Whether division ``code`` lies in division ``parent`` (or is it), by GB/T 2260 code
+    structure: a province ``xx0000`` holds ``xx····``, a prefecture ``xxxx00`` holds
+    ``xxxx··``."""
+    if code == parent:
+        return True
+    if parent.endswith("0000"):
+        return code[:2] == parent[:2]
+    if parent.endswith("00"):
+        return code[:4] == parent[:4]
+    return False
+
+
 def name_stem(name: str) -> str:
     """``name`` without its type suffix (市, 县, 区, 省, 自治区...): 河源市 → 河源."""
     for suffix in _SUFFIXES:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from meili import __version__
+from meili import __version__, i18n
 from meili.assess.rounds import load_round, scan_rounds
 from meili.db.session import session
 from meili.errors import StoreDamaged
@@ -62,10 +62,9 @@ def zones_page(request: Request) -> HTMLResponse:
     )
 
 
+#: Verdict → (zh, en), from the catalogue (``verdicts``).
 STATUS_LABELS = {
-    "met": ("达标", "met"),
-    "not_met": ("未达标", "not met"),
-    "not_evaluable": ("无法判定", "not evaluable"),
+    key: (words["zh"], words["en"]) for key, words in i18n.catalogue()["verdicts"].items()
 }
 
 

@@ -104,10 +104,14 @@ def test_values_carry_lineage_and_hand_checked_air(assessed: dict) -> None:
     # PM2.5 30 → IAQI 43, PM10 60 → IAQI 55: every day is good (AQI ≤ 100)
     assert v.loc[("C-330100", "env.good_day_ratio", 2019), "value"] == 100.0
     tail = v.loc[("P-330000", "sec.tailings_pond_supervision", 2019)]
-    assert tail["value"] == 100.0 and tail["note"] == "reported for the member division"
+    assert tail["value"] == 100.0 and tail["status"] == "reported" and bool(tail["valid"])
+    assert tail["stats_row"].startswith("stats 330000 2019 sec.tailings_pond_supervision")
+    assert "member division 330000" in tail["stats_row"]
+    assert json.loads(tail["batches"]) and row["lake_version"] == assessed["lake_version"]
     assert v.loc[("P-330000", "glc.nev_share_new_vehicles", 2018), "status"] == "reported"
     missing = v.loc[("P-350000", "glc.nev_share_new_vehicles", 2019)]
     assert np.isnan(missing["value"]) and missing["status"] == "missing"
+    assert "glc.nev_share_new_vehicles" in missing["reason_en"] and missing["reason_zh"]
     assert "air-2019" in assessed["input_batches"]
 
 
@@ -198,11 +202,15 @@ def test_a_short_year_gives_no_annual_air_values(store: Path) -> None:
     _air_lake(2019, end="2019-02-01 00:00")  # January only
     run_round("jan", 2019, first_year=2019)
     _, values = load_round("jan", "values")
+    _, verdicts = load_round("jan", "verdicts")
     v = values.set_index(["zone", "indicator", "year"])
-    for code in ("env.pm25_annual_mean", "env.good_day_ratio"):
+    judged = verdicts.set_index(["zone", "indicator"])
+    for code, shown in (("env.pm25_annual_mean", 30.0), ("env.good_day_ratio", 100.0)):
         row = v.loc[("C-330100", code, 2019)]
-        assert np.isnan(row["value"]) and row["status"] == "missing"
-        assert "daily-count minimum" in row["note"]
+        # kept for display, flagged invalid with the reason (GB 3095 Table 4), never judged
+        assert row["value"] == shown and row["status"] == "computed" and not row["valid"]
+        assert "daily-count minimum" in row["reason_en"] and "月份" in row["reason_zh"]
+        assert judged.loc[("C-330100", code), "status"] == "not_evaluable"
 
 
 def test_live_zone_and_national_group_commands(assessed: dict, capsys) -> None:

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-from meili.assess.compare import ComparePolicy, compare, group_members
-from meili.errors import NotFoundError, UserError
+from meili.assess.compare import ComparePolicy, compare
+from meili.errors import UserError
 
 
 def _values(values: dict[str, float | None], indicator: str = "x") -> pd.DataFrame:
@@ -116,17 +116,6 @@ def test_unranked_display() -> None:
     assert t["band_zh"].tolist() == ["前20%", "80%–100%"]
 
 
-def test_group_sizes() -> None:
-    sizes = {g: len(group_members(g)) for g in ("provinces31", "east", "central", "west")}
-    assert sizes == {"provinces31": 31, "east": 10, "central": 6, "west": 12}
-    assert len(group_members("northeast")) == 3
-    assert len(group_members("key168")) == 168
-    assert len(group_members("cities337")) == 337
-    assert set(group_members("northeast")["short_name"]) == {"辽宁", "吉林", "黑龙江"}
-    with pytest.raises(NotFoundError):
-        group_members("cities999")
-
-
 def test_group_filter_matches_names_and_codes() -> None:
     data = _values({"北京": 30, "上海市": 28, "130000": 40, "山西": 35, "天津": None})
     c = compare(data, "down", group="east")
@@ -138,11 +127,7 @@ def test_group_filter_matches_names_and_codes() -> None:
     assert len(reasons["no_data"]) == 10 - 4  # 江苏 浙江 福建 山东 广东 海南
 
 
-def test_key168_city_codes_and_explicit_group() -> None:
-    k = group_members("key168")
-    assert k.set_index("short_name").loc["石家庄", "code"] == "130100"
-    assert k["code"].is_unique
-    assert set(k["code"]) <= set(group_members("cities337")["code"])
+def test_explicit_group() -> None:
     c = compare(_values({"a": 1, "b": 2, "z": 3}), "up", group=["a", "b"])
     assert c.table["unit"].tolist() == ["b", "a"]
     assert c.excluded["reason"].tolist() == ["not_in_group"]

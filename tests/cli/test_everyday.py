@@ -12,7 +12,6 @@ from cli_support import one_line_error, run
 from openpyxl import load_workbook
 from rich.cells import cell_len
 
-from meili.assess.compare import group_members
 from meili.cli.air import RANK_COLUMNS
 from meili.cli.common import shown
 from meili.cli.data import write_export
@@ -174,11 +173,6 @@ def test_carbon_reads_mt_co2_and_the_zones_division(store: Path, tmp_path: Path,
     assert rec["co2_intensity_t_per_10k_yuan"] == pytest.approx(0.6)
     assert rec["co2_intensity_reduction_pct"] == pytest.approx(10.0)
     assert "member division 330000" in err
-
-
-def test_group_names_of_air_and_assessment_are_one() -> None:
-    assert list(group_members("168")["code"]) == list(group_members("key168")["code"])
-    assert list(group_members("337")["code"]) == list(group_members("cities337")["code"])
 
 
 def test_quarantine_export_bilingual_reasons_and_safe(tmp_path: Path, capsys) -> None:

@@ -248,7 +248,7 @@ def test_rank_by_city_needs_register(home: Path, tmp_path: Path, capsys) -> None
 def test_assess_period_on_a_frame() -> None:
     import pandas as pd
 
-    from meili.standards.water.lake_queries import assess_period
+    from meili.engine.water import assess_period
 
     frame = pd.read_csv(__import__("io").StringIO(SAMPLES.strip()), parse_dates=["time"])
     res = assess_period(frame, "2024-04-01", "2024-04-30", by="basin")
@@ -257,13 +257,14 @@ def test_assess_period_on_a_frame() -> None:
 
 
 def test_demo_summary_after_the_demo_ingest(home: Path) -> None:
+    from meili.engine.water import demo_summary
     from meili.ingest.demo import demo_dir, ingest_demo_samples
+    from meili.lake.store import connect
     from meili.standards.water import status_from_shares
-    from meili.standards.water.lake_queries import demo_summary
 
-    assert demo_summary() == []  # nothing in the lake yet
+    assert demo_summary(connect()) == []  # nothing in the lake yet
     ingest_demo_samples()
-    recs = {r["province"]: r for r in demo_summary()}
+    recs = {r["province"]: r for r in demo_summary(connect())}
     assert set(recs) == {"北京市", "天津市", "河北省"}
     raw = pd.read_csv(demo_dir() / "cnemc_surface_water_4hourly_2021-04_jjj.csv")
     beijing = raw[(raw["province"] == "北京市") & (raw["site_status"] != "维护")]

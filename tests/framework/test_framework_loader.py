@@ -13,6 +13,7 @@ from meili.framework.store import (
     load_framework_file,
     merge_specialty,
 )
+from meili.methods import known_ids
 
 EXAMPLE = (
     Path(__file__).resolve().parents[2] / "meili/framework/examples/zone-specialty-example.yaml"
@@ -27,7 +28,7 @@ def _line(text: str, needle: str, nth: int = 1) -> int:
 
 def _errors(path: Path) -> list[tuple[int | None, str | None, str]]:
     with pytest.raises(ValidationFailed) as info:
-        load_framework_file(path)
+        load_framework_file(path, methods=known_ids())
     return [(p.location.row, p.location.column, p.message) for p in info.value.problems]
 
 
@@ -80,7 +81,7 @@ def test_error_message_format(tmp_path: Path) -> None:
     path = tmp_path / "framework.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValidationFailed) as info:
-        load_framework_file(path)
+        load_framework_file(path, methods=known_ids())
     row = _line(text, "direction: sideways")
     assert str(info.value.problems[0]).startswith(
         f"{path}, row {row}, column indicators[1].direction: Input should be"
@@ -132,7 +133,7 @@ def test_gbk_file_loads(tmp_path: Path) -> None:
         text = text.replace(char, plain)
     path = tmp_path / "gbk.yaml"
     path.write_bytes(text.encode("gbk"))
-    fw = load_framework_file(path)
+    fw = load_framework_file(path, methods=known_ids())
     assert fw.name_zh == default_framework().name_zh
     assert fw.indicator("env.pm25_annual_mean").unit == "µg/m³"  # type: ignore[union-attr]
 
@@ -140,11 +141,14 @@ def test_gbk_file_loads(tmp_path: Path) -> None:
 def test_gb18030_specialty_loads(tmp_path: Path) -> None:
     path = tmp_path / "gb18030.yaml"
     path.write_bytes(EXAMPLE.read_text(encoding="utf-8").encode("gb18030"))
-    assert load_framework_file(path).indicator("zj.gep_accounting_applied") is not None
+    assert (
+        load_framework_file(path, methods=known_ids()).indicator("zj.gep_accounting_applied")
+        is not None
+    )
 
 
 def test_specialty_merges_with_base() -> None:
-    spec = load_framework_file(EXAMPLE)
+    spec = load_framework_file(EXAMPLE, methods=known_ids())
     assert spec.base_ref == ("meili-default", "2025.1")
     assert 2 <= len(spec.indicators) <= 3
     merged = merge_specialty(default_framework(), spec)
@@ -170,7 +174,9 @@ def test_specialty_unknown_base_and_collision(tmp_path: Path) -> None:
     assert row == _line(collide, "code: env.pm25_annual_mean")
     assert col == "indicators[1].code" and "already exists" in msg
     with pytest.raises(UserError):
-        merge_specialty(default_framework(), load_framework_file(path, lambda c, v: None))
+        merge_specialty(
+            default_framework(), load_framework_file(path, lambda c, v: None, methods=known_ids())
+        )
 
 
 def test_semantic_checks_measure_area_and_unit(tmp_path: Path) -> None:

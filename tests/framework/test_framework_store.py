@@ -17,6 +17,7 @@ from meili.framework.store import (
     resolver,
     save_framework,
 )
+from meili.methods import known_ids
 
 EXAMPLE = (
     Path(__file__).resolve().parents[2] / "meili/framework/examples/zone-specialty-example.yaml"
@@ -67,7 +68,7 @@ def test_default_without_store_rows_and_not_found(store: Path) -> None:
 
 def test_specialty_stored_and_merged(store: Path) -> None:
     with session() as s:
-        spec = load_framework_file(EXAMPLE, resolver(s))
+        spec = load_framework_file(EXAMPLE, resolver(s), methods=known_ids())
         assert save_framework(s, spec) is True
     with session() as s:
         merged = get_framework(s, spec.code)
@@ -83,5 +84,5 @@ def test_hash_does_not_depend_on_encoding(store: Path, tmp_path: Path) -> None:
     gbk = tmp_path / "spec-gbk.yaml"
     gbk.write_bytes(EXAMPLE.read_text(encoding="utf-8").encode("gb18030"))
     with session() as s:
-        assert save_framework(s, load_framework_file(EXAMPLE)) is True
-        assert save_framework(s, load_framework_file(gbk)) is False
+        assert save_framework(s, load_framework_file(EXAMPLE, methods=known_ids())) is True
+        assert save_framework(s, load_framework_file(gbk, methods=known_ids())) is False

@@ -81,6 +81,6 @@ def test_zone_page_with_and_without_a_round(client: TestClient) -> None:
     html = client.get("/zones/P-330000").text
     assert "评估轮次 r1" in html
     assert "推动绿色低碳发展" in html and "Green low-carbon development" in html
-    assert "无法判定" in html  # no data in this store: every verdict is not evaluable
+    assert "无法评价" in html  # no data in this store: every verdict is not evaluable
     assert client.get("/zones/NOPE").status_code == 404
     assert 'href="/zones/R-GBA"' in client.get("/").text

@@ -18,6 +18,9 @@ import pandas as pd
 from meili.assess.composite.rank import rank_min
 
 Method = Literal["minmax", "zscore", "dist2targ", "goalposts", "rank"]
+#: Other names of the methods (the zone index calls distance to target ``distance``).
+ALIASES = {"distance": "dist2targ"}
+METHODS: tuple[str, ...] = ("minmax", "zscore", "dist2targ", "goalposts", "rank")
 
 
 def _oriented(data: pd.DataFrame, directions: pd.Series | None) -> np.ndarray:
@@ -141,12 +144,15 @@ def rank_scores(data: pd.DataFrame, directions: pd.Series | None = None) -> pd.D
 
 def normalise(
     data: pd.DataFrame,
-    method: Method,
+    method: str,
     directions: pd.Series | None = None,
     **params: object,
 ) -> pd.DataFrame:
     """Dispatch to :func:`minmax`, :func:`zscore`, :func:`distance_to_target`,
-    :func:`goalposts` or :func:`rank_scores` by name."""
+    :func:`goalposts` or :func:`rank_scores` by name — the one place a composite (the COINr
+    pipeline, the zone index) turns a method name into a computation. ``ValueError`` for an
+    unknown name."""
+    method = ALIASES.get(method, method)
     if method == "minmax":
         return minmax(data, directions, **params)  # type: ignore[arg-type]
     if method == "zscore":

@@ -82,28 +82,21 @@ def normalise_with(data: pd.DataFrame, coin: Coin, spec: NormSpec) -> pd.DataFra
             raise ValueError(f"iMeta column {name!r} is empty for {values.index[values.isna()][0]}")
         return values
 
-    if spec.method == "minmax":
-        return normalise(data, "minmax", directions, lower=spec.lower, upper=spec.upper)
-    if spec.method == "zscore":
-        return normalise(data, "zscore", directions, mean=spec.mean, sd=spec.sd)
-    if spec.method == "dist2targ":
-        return normalise(
-            data,
-            "dist2targ",
-            directions,
-            targets=column(spec.target_column),
-            cap=spec.cap,
-            scale=spec.scale,
-        )
-    if spec.method == "goalposts":
-        return normalise(
-            data,
-            "goalposts",
-            low=column(spec.low_column),
-            target=column(spec.target_column),
-            scale=spec.scale,
-        )
-    return normalise(data, "rank", directions)
+    params: dict[str, object] = {
+        "minmax": lambda: {"lower": spec.lower, "upper": spec.upper},
+        "zscore": lambda: {"mean": spec.mean, "sd": spec.sd},
+        "dist2targ": lambda: {
+            "targets": column(spec.target_column), "cap": spec.cap, "scale": spec.scale,
+        },
+        "goalposts": lambda: {
+            "low": column(spec.low_column), "target": column(spec.target_column),
+            "scale": spec.scale,
+        },
+        "rank": dict,
+    }[spec.method]()  # fmt: skip
+    if spec.method == "goalposts":  # goalposts carry their direction
+        return normalise(data, spec.method, **params)
+    return normalise(data, spec.method, directions, **params)
 
 
 def run_pipeline(coin: Coin, pipeline: Pipeline) -> BuildResult:

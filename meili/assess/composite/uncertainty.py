@@ -32,6 +32,7 @@ import pandas as pd
 from meili.assess.composite.coin import Coin, LevelLink
 from meili.assess.composite.pipeline import UncertaintySpec
 from meili.assess.composite.rank import rank_min
+from meili.assess.composite.runner import normalise_with
 
 FACTORS = ("normalisation", "weights", "aggregation")
 AGGREGATIONS = ("arithmetic", "geometric")
@@ -294,24 +295,40 @@ def monte_carlo(
     )
 
 
-def run_uncertainty(data: pd.DataFrame, coin: Coin, spec: UncertaintySpec) -> UncertaintyResult:
-    """Run :func:`monte_carlo` from a data set of ``coin`` (e.g. ``Treated``) per ``spec``."""
-    from meili.assess.composite.runner import normalise_with
+def rank_uncertainty(
+    alternatives: Sequence[pd.DataFrame],
+    links: Sequence[LevelLink],
+    weights: pd.Series,
+    *,
+    draws: int,
+    seed: int,
+    aggregations: Sequence[str] = AGGREGATIONS,
+    weight_perturbation: float = 0.25,
+    estimator: str = "saltelli",
+) -> UncertaintyResult:
+    """The one Monte Carlo entry point of the composites (the COINr pipeline and the zone
+    index): normalisation ``alternatives`` (the nominal first), weights perturbed by
+    ±``weight_perturbation`` and ``aggregations`` (the nominal first), ``draws`` seeded runs
+    (:func:`build_model`, :func:`monte_carlo`)."""
+    model = build_model(alternatives, links, weights, geometric="geometric" in aggregations)
+    return monte_carlo(
+        model, draws, seed, len(alternatives), aggregations, weight_perturbation, estimator
+    )
 
+
+def run_uncertainty(data: pd.DataFrame, coin: Coin, spec: UncertaintySpec) -> UncertaintyResult:
+    """:func:`rank_uncertainty` from a data set of ``coin`` (e.g. ``Treated``) per ``spec``."""
     indicators = [c for c in coin.indicators if c in data.columns]
     if len(indicators) != len(coin.indicators):
         raise ValueError(f"data set {spec.start!r} lacks indicators needed for aggregation")
     base = data[indicators]
-    normalised = [normalise_with(base, coin, ns) for ns in spec.normalisation]
-    model = build_model(
-        normalised, coin.hierarchy, coin.weights, geometric="geometric" in spec.aggregation
-    )
-    return monte_carlo(
-        model,
-        spec.n_draws,
-        spec.seed,
-        len(normalised),
-        spec.aggregation,
-        spec.weight_perturbation,
-        spec.estimator,
+    return rank_uncertainty(
+        [normalise_with(base, coin, ns) for ns in spec.normalisation],
+        coin.hierarchy,
+        coin.weights,
+        draws=spec.n_draws,
+        seed=spec.seed,
+        aggregations=spec.aggregation,
+        weight_perturbation=spec.weight_perturbation,
+        estimator=spec.estimator,
     )

@@ -12,7 +12,6 @@ from meili.standards.carbon.dual_control import (
     CapCheck,
     annual_average_reduction,
     cap_check,
-    cap_verdict,
     chain_index,
     co2_intensity,
     energy_intensity,
@@ -20,7 +19,6 @@ from meili.standards.carbon.dual_control import (
     gdp_constant_from_volume_index,
     intensity_reduction,
     non_fossil_share,
-    reduction_verdict,
 )
 from meili.standards.carbon.fuels import emission_factors, fuel_co2
 from meili.standards.carbon.units import to_10k_yuan, to_t, to_tce
@@ -29,7 +27,6 @@ __all__ = [
     "CapCheck",
     "annual_average_reduction",
     "cap_check",
-    "cap_verdict",
     "chain_index",
     "co2_intensity",
     "emission_factors",
@@ -39,7 +36,6 @@ __all__ = [
     "gdp_constant_from_volume_index",
     "intensity_reduction",
     "non_fossil_share",
-    "reduction_verdict",
     "to_10k_yuan",
     "to_t",
     "to_tce",

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from meili.framework.rules import EvalContext, Threshold, Verdict, evaluate
 from meili.standards.carbon.units import Array, to_10k_yuan, to_t, to_tce
 
 
@@ -111,28 +110,3 @@ def cap_check(total: Array, cap: Array) -> CapCheck:
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = margin / c * 100.0
     return CapCheck(met=t <= c, margin=margin, margin_pct=pct)
-
-
-def reduction_verdict(
-    reduction_pct: float | None,
-    target_pct: float,
-    label_zh: str = "单位GDP二氧化碳排放降低",
-    label_en: str = "reduction of CO2 per unit GDP",
-) -> Verdict:
-    """Met when the reduction is at least the target (both in %), via the framework rules."""
-    rule = Threshold(op=">=", value=target_pct, unit="%")
-    ctx = EvalContext(value=reduction_pct, unit="%", label_zh=label_zh, label_en=label_en)
-    return evaluate(rule, ctx)
-
-
-def cap_verdict(
-    total: float | None,
-    cap: float,
-    unit: str,
-    label_zh: str = "二氧化碳排放总量",
-    label_en: str = "total CO2 emissions",
-) -> Verdict:
-    """Met when the total does not exceed the cap (same ``unit``), via the framework rules."""
-    rule = Threshold(op="<=", value=cap, unit=unit)
-    ctx = EvalContext(value=total, unit=unit, label_zh=label_zh, label_en=label_en)
-    return evaluate(rule, ctx)

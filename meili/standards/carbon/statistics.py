@@ -25,7 +25,6 @@ Reductions are (1 − I_t / I_base) × 100 (:func:`.dual_control.intensity_reduc
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Final
 
 import numpy as np
@@ -56,36 +55,6 @@ INDICATORS: Final[dict[str, tuple[dict[str, float] | None, str]]] = {
     "co2_cap": (MASS_T, "t"),
 }
 INDEX_UNITS: Final = frozenset({"", "index", "指数", "1"})
-
-
-def read_stats_file(path: Path) -> pd.DataFrame:
-    """Rows of a stats CSV/XLSX via the ingest readers (``stats`` kind), with ``line``."""
-    from meili.ingest.adapters.tabular import extract_table
-    from meili.ingest.kinds import get_kind
-    from meili.ingest.loaded import Loaded
-    from meili.ingest.readers import open_source
-
-    name = str(path)
-    loaded = Loaded(open_source(path))
-    ext = extract_table(loaded.table, get_kind("stats"), name)
-    if ext.errors:
-        err = pd.concat(ext.errors, ignore_index=True).sort_values("rec").iloc[0]
-        lines, cols = ext.locate(np.array([err["rec"]]), np.array([err["column"]], dtype=object))
-        raise UserError(
-            f"{err['reason']} ({err['value']!r})" if err["value"] != "" else str(err["reason"]),
-            Location(name, row=int(lines[0]), column=str(cols[0]) or None),
-        )
-    return ext.frame.assign(line=ext.lines)
-
-
-def read_stats_lake(con: object) -> pd.DataFrame:
-    """Rows of the lake's ``stats`` dataset (no source lines)."""
-    tables = {
-        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-    }
-    if "stats" not in tables:
-        raise UserError("the lake has no stats data; run `meili ingest stats FILE`")
-    return con.execute("SELECT area_code, year, indicator, value, unit, source FROM stats").df()
 
 
 def _where(file: str | None, rows: pd.DataFrame, i: int, column: str | None = None) -> Location:

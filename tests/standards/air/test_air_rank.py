@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from meili.standards.air.cities import group_members
 from meili.standards.air.ranking import change_rate, composite_index, rank_cities
 
 
@@ -38,14 +37,3 @@ def test_change_rate() -> None:
     out = change_rate(pd.Series([4.4, 3.0]), pd.Series([4.0, 0.0]))
     assert out.iloc[0] == pytest.approx(10.0)
     assert pd.isna(out.iloc[1])
-
-
-def test_groups() -> None:
-    assert len(group_members("168")) == 168
-    assert len(group_members("337")) == 337
-    assert len(group_members("2+26")) == 28
-    assert "110000" in group_members("2+26")
-    assert len(group_members("汾渭平原")) == 11
-    assert group_members("all") is None
-    with pytest.raises(KeyError):
-        group_members("nowhere")

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from meili.engine.water import cwqi_by_group
 from meili.standards.water import (
     ROUTINE_ITEMS,
     city_cwqi,
@@ -24,7 +25,6 @@ from meili.standards.water import (
 )
 from meili.standards.water.cwqi import VARIANTS, cwqi_table, rank_cwqi
 from meili.standards.water.gb3838 import do_saturation
-from meili.standards.water.lake_queries import cwqi_by_group
 
 DEMO = Path(str(resources.files("meili").joinpath("demo_data")))
 RELEASE = {

@@ -1,24 +1,29 @@
-"""The units an assessment is about: pilot zones with their tier, members and peer keys."""
+"""The units an assessment is about: pilot zones with their tier and members, and the units
+of the national comparison sets (31 provinces, 337 cities, every county) as one-member units.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
 
-from ruamel.yaml import YAML
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from meili.assess.compare import REGIONS, group_members, group_name
 from meili.db.models import Division
+from meili.registry.groups import (
+    cities337,
+    group_members,
+    group_name,
+    group_tier,
+    province_regions,
+)
 from meili.registry.zones import Status, list_zones
-
-GROUPS_FILE = "data/groups.yaml"
 
 
 @dataclass(frozen=True)
 class ZoneUnit:
-    """A zone as the assessment sees it."""
+    """A zone (or a division standing as one) as the assessment sees it."""
 
     code: str
     name_zh: str
@@ -29,18 +34,9 @@ class ZoneUnit:
     region: str | None  # NBS east / central / west / northeast, when one applies
 
 
-@cache
-def _province_regions() -> dict[str, str]:
-    from importlib import resources
-
-    text = resources.files("meili.assess").joinpath(GROUPS_FILE).read_text("utf-8")
-    data = YAML(typ="safe").load(text)
-    return {p["code"]: p["region"] for p in data["provinces31"]}
-
-
 def zone_units(session: Session) -> list[ZoneUnit]:
     """Every zone that is not retired, in registry order."""
-    regions = _province_regions()
+    regions = province_regions()
     units = []
     for z in list_zones(session):
         if z.status == Status.retired:
@@ -79,18 +75,18 @@ def national_units(session: Session, tier: str) -> list[ZoneUnit]:
     q = select(Division.code, Division.name).where(
         Division.current.is_(True), Division.level == "county"
     )
-    return [_unit(c, n, "county") for c, n in session.execute(q)]
+    return [division_unit(c, n, "county") for c, n in session.execute(q)]
 
 
 def group_units(group: str) -> list[ZoneUnit]:
     """The members of a comparison group (provinces31, east…, key168, cities337) as units."""
-    group = group_name(group)
-    tier = "province" if group == "provinces31" or group in REGIONS else "city"
-    rows = group_members(group)[["code", "name"]].itertuples(index=False)
-    return [_unit(str(code), str(name), tier) for code, name in rows]
+    tier = group_tier(group)
+    rows = group_members(group_name(group))[["code", "name"]].itertuples(index=False)
+    return [division_unit(str(code), str(name), tier) for code, name in rows]
 
 
-def _unit(code: str, name: str, tier: str) -> ZoneUnit:
+def division_unit(code: str, name: str, tier: str) -> ZoneUnit:
+    """A division standing as a one-member unit of ``tier``."""
     province = code[:2] + "0000"
     return ZoneUnit(
         code=code,
@@ -99,5 +95,37 @@ def _unit(code: str, name: str, tier: str) -> ZoneUnit:
         tier=tier,
         members=(code,),
         province=province,
-        region=_province_regions().get(province),
+        region=province_regions().get(province),
     )
+
+
+def unit_cities(unit: ZoneUnit) -> list[str]:
+    """The cities (337 list) a unit's city-level statistics are taken over.
+
+    A prefecture-level city or municipality stands for itself, a province member for its
+    prefecture-level cities; county members have no city of their own (empty).
+    """
+    return list(_member_cities(tuple(unit.members)))
+
+
+@cache
+def _member_cities(members: tuple[str, ...]) -> tuple[str, ...]:
+    known, by_province = _cities_of()
+    out: set[str] = set()
+    for m in members:
+        if m in known:
+            out.add(m)
+        elif m.endswith("0000"):
+            out.update(by_province.get(m[:2], ()))
+    return tuple(sorted(out))
+
+
+@cache
+def _cities_of() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """The 337 city codes, and per province (first two digits) its prefecture-level cities."""
+    codes = list(cities337()["code"])
+    by_province: dict[str, list[str]] = {}
+    for c in codes:
+        if not c.endswith("0000"):
+            by_province.setdefault(c[:2], []).append(c)
+    return frozenset(codes), {k: tuple(v) for k, v in by_province.items()}

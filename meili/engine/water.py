@@ -1,5 +1,5 @@
 """Surface-water assessment over the lake (DuckDB): period means, section classes, group status,
-change between periods and CWQI ranking — the I/O edge of :mod:`meili.standards.water`.
+change between periods and CWQI ranking — the engine side of :mod:`meili.standards.water`.
 
 Methods: 环办〔2011〕22号 (period means first, then classify; class shares; < 5 sections →
 mean of sections; ΔG − ΔD change) [@hbb2011-22:statistics] [@hbb2011-22:groups]
@@ -250,7 +250,7 @@ def _cwqi(source: Source, start: object, end: object, by: str, variant: str) -> 
     if sections.empty:
         raise UserError(f"no water samples between {start} and {end}")
     if by == "city":
-        sections["city"] = _register_city(_connection(source), sections)
+        sections["city"] = register_city(_connection(source), sections)
     elif by not in sections.columns:
         raise UserError(f"cannot rank by {by!r} (use province or city)")
     sections[by] = sections[by].fillna(UNKNOWN)
@@ -262,7 +262,9 @@ def _cwqi(source: Source, start: object, end: object, by: str, variant: str) -> 
     return out.sort_values(["rank", by], na_position="last").reset_index(drop=True)
 
 
-def _register_city(con: duckdb.DuckDBPyConnection, sections: pd.DataFrame) -> pd.Series:
+def register_city(con: duckdb.DuckDBPyConnection, sections: pd.DataFrame) -> pd.Series:
+    """The city of each section (by province and section) from the lake's section register;
+    :class:`UserError` when the register has no ``city`` column."""
     if "water_sections" not in _tables(con) or "city" not in _columns(con, "water_sections"):
         raise UserError(
             "ranking by city needs the section register with a city column "
@@ -275,15 +277,12 @@ def _register_city(con: duckdb.DuckDBPyConnection, sections: pd.DataFrame) -> pd
     return pd.Series(m["city"].to_numpy(), index=sections.index)
 
 
-def demo_summary() -> list[dict[str, object]]:
+def demo_summary(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
     """Province status of the demo water sample (Beijing, Tianjin, Hebei, April 2021).
 
-    Reads the lake's ``water_samples`` (landed by ``meili demo``); empty when it has none.
+    Reads ``con``'s ``water_samples`` (landed by ``meili demo``); empty when it has none.
     Records: province, n_sections, 优良 and 劣Ⅴ shares (%), status, method, standard.
     """
-    from meili.lake.store import connect
-
-    con = connect()
     if "water_samples" not in _tables(con):
         return []
     result = assess_period(con, "2021-04-01", "2021-04-30", by="province")
