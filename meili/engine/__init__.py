@@ -10,6 +10,7 @@ fetch a query as pandas or Arrow.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -17,11 +18,18 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from meili.errors import UserError
+
 ENGINES = ("duckdb", "spark")
 
 
 class Engine(Protocol):
-    """What the shared definitions need from an engine."""
+    """What the shared definitions need from an engine.
+
+    ``register`` gives a frame the same meaning on every engine: a NaN (or None, pd.NA)
+    is a missing value (SQL NULL, skipped by ``count``/``avg``), never a number; a naive
+    timestamp is a wall-clock time (no time zone), as in the lake.
+    """
 
     name: str
 
@@ -114,22 +122,62 @@ class FrameEngine(DuckDBEngine):
 
 _SPARK: dict[str, Any] = {}
 
+#: Settings the shared definitions rely on; a cluster configuration may not change them.
+#: Timestamps without time zone (``TIMESTAMP_NTZ``, as DuckDB's ``TIMESTAMP`` and the
+#: lake's Parquet) keep local-time stamps as they are, whatever the session or machine
+#: time zone; ``ansi.enabled`` false keeps DuckDB's lenient casts.
+SPARK_FIXED = {
+    "spark.sql.timestampType": "TIMESTAMP_NTZ",
+    "spark.sql.ansi.enabled": "false",
+}
+#: Defaults for local mode, each overridable (``MEILI_SPARK_CONF_*``).
+SPARK_DEFAULTS = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.shuffle.partitions": "4",
+    "spark.ui.enabled": "false",
+    "spark.driver.memory": "2g",
+}
+CONF_PREFIX = "MEILI_SPARK_CONF_"
 
-def spark_session(master: str = "local[2]") -> Any:
-    """One shared ``SparkSession`` (UTC session time zone so local-time stamps stay as is)."""
+
+def spark_conf(environ: Mapping[str, str] | None = None) -> tuple[str, dict[str, str]]:
+    """Master URL and settings of the Spark session, from the environment.
+
+    ``MEILI_SPARK_MASTER`` (default ``local[2]``): ``local[N]``, ``spark://host:7077``,
+    ``yarn``, ``k8s://https://…``. Each ``MEILI_SPARK_CONF_<anything>`` holds one
+    ``property=value`` (names keep their case: ``spark.sql.session.timeZone``), e.g.
+    ``MEILI_SPARK_CONF_MEMORY=spark.executor.memory=8g``. The settings of
+    :data:`SPARK_FIXED` cannot be changed (a user error says so).
+    """
+    env = os.environ if environ is None else environ
+    conf = dict(SPARK_DEFAULTS)
+    for name, setting in sorted(env.items()):
+        if not name.startswith(CONF_PREFIX):
+            continue
+        key, sep, value = setting.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise UserError(f"{name}: expected property=value, got {setting!r} / 格式应为 属性=值")
+        if key in SPARK_FIXED and value.strip() != SPARK_FIXED[key]:
+            raise UserError(
+                f"{name}: Meili's definitions need {key}={SPARK_FIXED[key]} / 该项不可修改"
+            )
+        conf[key] = value.strip()
+    conf.update(SPARK_FIXED)
+    return env.get("MEILI_SPARK_MASTER") or "local[2]", conf
+
+
+def spark_session(master: str | None = None) -> Any:
+    """One shared ``SparkSession``, configured by :func:`spark_conf` (``master`` overrides
+    ``MEILI_SPARK_MASTER``); created on first use, then reused."""
     if "session" not in _SPARK:
         from pyspark.sql import SparkSession
 
-        _SPARK["session"] = (
-            SparkSession.builder.master(master)
-            .appName("meili")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.ansi.enabled", "false")
-            .config("spark.driver.memory", "2g")
-            .getOrCreate()
-        )
+        default, conf = spark_conf()
+        builder = SparkSession.builder.master(master or default).appName("meili")
+        for key, value in conf.items():
+            builder = builder.config(key, value)
+        _SPARK["session"] = builder.getOrCreate()
         _SPARK["session"].sparkContext.setLogLevel("ERROR")
     return _SPARK["session"]
 
@@ -161,11 +209,12 @@ class SparkEngine:
         self.spark = session or spark_session()
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
-        frame = frame.copy()
-        for col in frame.columns:  # Spark wants plain object columns for strings/dates
-            if isinstance(frame[col].dtype, pd.StringDtype):
-                frame[col] = frame[col].astype(object)
-        self.spark.createDataFrame(frame).createOrReplaceTempView(name)
+        # Through Arrow, as DuckDB reads a frame: NaN → NULL (Spark's own pandas path
+        # keeps NaN as a number, which count() counts and avg() spreads), naive
+        # timestamps → TIMESTAMP_NTZ (its pandas path shifts them by the machine's
+        # time zone), in one columnar transfer.
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        self.spark.createDataFrame(table).createOrReplaceTempView(name)
 
     def register_lake(self, name: str, dataset: str, columns: list[str]) -> None:
         files = lake_files(dataset, self.root)
