@@ -188,9 +188,10 @@ def to_spark_sql(sql: str) -> str:
     from sqlglot import exp
 
     def _percentile(node: exp.Expression) -> exp.Expression:
-        # DuckDB quantile_cont(x, p) = Spark percentile(x, p): both exact, linear
-        # interpolation at k = 1 + (n - 1)p (HJ 663 percentile rule); sqlglot 27 maps it
-        # to percentile_cont(x, p), which Spark rejects.
+        # DuckDB quantile_cont(x, p) ≈ Spark percentile(x, p): both linear interpolation
+        # at k = 1 + (n - 1)p, but not always to the same last bit — definitions that must
+        # agree use exact_sql.percentile_sql. sqlglot 27 maps quantile_cont to
+        # percentile_cont(x, p), which Spark rejects.
         if isinstance(node, exp.PercentileCont) and node.args.get("expression") is not None:
             return exp.Anonymous(this="PERCENTILE", expressions=[node.this, node.expression])
         return node

@@ -34,7 +34,7 @@ import pandas as pd
 from meili import i18n
 from meili.engine import DuckDBEngine, Engine, get_engine, lake_files
 from meili.engine.day_arrays import DAILY_POLS, DayArrays, finish, unit_means
-from meili.engine.exact_sums import mean_sql
+from meili.engine.exact_sql import mean_sql, percentile_sql
 from meili.engine.site_days import site_day_sql, site_days, site_slots_sql
 from meili.i18n import LANGS, Lang
 from meili.standards.air import hj663
@@ -51,63 +51,41 @@ def period_sql(source: str = "daily") -> str:
     [@hj663:statistics] [@hj663:percentile] [@hj663:good-day-ratio]. A day counts when its
     ``aqi_valid`` (:func:`meili.standards.air.hj663.daily_aqi`); a day above the table is a
     valid, heavy (> 200) and serious (> 300) day at AQI 500 [@meili:above-table].
-    Every engine gives the same bits: means are :func:`meili.engine.exact_sums.mean_sql`
-    (order-independent) and percentiles are spelt out (:func:`_percentile_sql`), not left
-    to DuckDB's ``quantile_cont`` and Spark's ``percentile``, which round differently.
+    Every engine gives the same bits (:mod:`meili.engine.exact_sql`: order-independent
+    means, the percentile rule spelt out).
     """
-    inner, outer = ["key"], ["key"]
+    valid = "count(aqi) FILTER (WHERE aqi_valid"
+    stats: list[tuple[str, str]] = []  # (aggregate, name) per unit
+    out: list[str] = []  # the columns returned, in order
     for p in ("so2", "no2", "pm10", "pm25"):
-        inner.append(f"{mean_sql(p)} AS {p}, count({p}) AS n_{p}")
-        outer.append(f"{p}, n_{p}")
+        stats += [(mean_sql(p), p), (f"count({p})", f"n_{p}")]
+        out += [p, f"n_{p}"]
     windows = []
     for p, (col, q, _lim) in hj663.PERCENTILES.items():
-        window, picks, value = _percentile_sql(p, q)
+        window, picks, value = percentile_sql(p, q)
         windows.append(window)
-        inner.append(picks)
-        outer.append(f"{value} AS {col}")
-    rest = [
-        f"{mean_sql('co')} AS co_mean, count(co) AS n_co",
-        f"{mean_sql('o3_8h')} AS o3_8h_mean, count(o3_8h) AS n_o3_8h",
-        "count(aqi) FILTER (WHERE aqi_valid) AS valid_days",
-        f"count(aqi) FILTER (WHERE aqi_valid AND aqi <= {hj663.GOOD_AQI}) AS good_days",
-        f"count(aqi) FILTER (WHERE aqi_valid AND aqi > {hj663.HEAVY_AQI}) AS heavy_days",
-        f"count(aqi) FILTER (WHERE aqi_valid AND aqi > {hj663.SERIOUS_AQI}) AS serious_days",
-        "count(aqi) FILTER (WHERE aqi_valid AND aqi_above_table) AS above_table_days",
-        "count(*) AS days",
-    ]
-    inner.extend(rest)
-    outer.extend(c.rsplit(" AS ", 1)[1] for part in rest for c in part.split(", "))
+        stats += picks
+        out.append(f"{value} AS {col}")
+    for agg, name in [
+        (mean_sql("co"), "co_mean"),
+        ("count(co)", "n_co"),
+        (mean_sql("o3_8h"), "o3_8h_mean"),
+        ("count(o3_8h)", "n_o3_8h"),
+        (f"{valid})", "valid_days"),
+        (f"{valid} AND aqi <= {hj663.GOOD_AQI})", "good_days"),
+        (f"{valid} AND aqi > {hj663.HEAVY_AQI})", "heavy_days"),
+        (f"{valid} AND aqi > {hj663.SERIOUS_AQI})", "serious_days"),
+        (f"{valid} AND aqi_above_table)", "above_table_days"),
+        ("count(*)", "days"),
+    ]:
+        stats.append((agg, name))
+        out.append(name)
+    aggregates = ", ".join(f"{agg} AS {name}" for agg, name in stats)
     return (
         f"WITH ranked AS (SELECT *, {', '.join(windows)} FROM {source}), "
-        f"stats AS (SELECT {', '.join(inner)} FROM ranked GROUP BY key) "
-        f"SELECT {', '.join(outer)} FROM stats"
+        f"stats AS (SELECT key, {aggregates} FROM ranked GROUP BY key) "
+        f"SELECT key, {', '.join(out)} FROM stats"
     )
-
-
-def _percentile_sql(p: str, q: float) -> tuple[str, str, str]:
-    """HJ 663 percentile of column ``p`` in plain SQL, the same arithmetic on every engine.
-
-    [@hj663:percentile]: sort the n valid values, k = 1 + (n − 1)p, s = ⌊k⌋,
-    X_p = X(s) + (X(s+1) − X(s))(k − s), in the order of operations of
-    :func:`meili.standards.air.percentile.percentile` (so the result equals it bit for
-    bit). Returns the window columns (rank ``_r_<p>`` of each valid value, NULLs last;
-    their number ``_c_<p>``), the aggregates (k, X(s), X(s+1)) and the final expression.
-    """
-    window = (
-        f"row_number() OVER (PARTITION BY key ORDER BY {p} NULLS LAST) AS _r_{p}, "
-        f"count({p}) OVER (PARTITION BY key) AS _c_{p}"
-    )
-    k = f"(1 + CAST(_c_{p} - 1 AS DOUBLE) * CAST({q!r} AS DOUBLE))"
-    picks = (
-        f"max({k}) AS _k_{p}, "
-        f"max({p}) FILTER (WHERE _r_{p} = floor({k})) AS _x_{p}, "
-        f"max({p}) FILTER (WHERE _r_{p} = floor({k}) + 1) AS _y_{p}"
-    )
-    s = f"floor(_k_{p})"
-    value = (
-        f"CASE WHEN _k_{p} = {s} THEN _x_{p} ELSE _x_{p} + (_y_{p} - _x_{p}) * (_k_{p} - {s}) END"
-    )
-    return window, picks, value
 
 
 def month_counts_sql(source: str = "daily") -> str:

@@ -1,0 +1,79 @@
+"""SQL aggregates that every engine computes to the same bits: sums, means, percentiles.
+
+Sums and means. A floating-point ``sum`` or ``avg`` depends on the order in which rows
+are added, and DuckDB (its threads) and Spark (its partitions) add them in different
+orders: CO daily means of 0.1 mg/m³ steps came out a unit in the last place apart. Here
+each value is first counted in units of 10⁻⁹ (``round(x · 10⁹)``, a whole number held as
+a double), so a sum is a sum of whole numbers: exact whatever the order, while it stays
+below 2⁵³ (a day or a year of concentrations below 10⁶ µg/m³ does). The mean is that sum
+divided once by n · 10⁹ (both exact), in SQL or in numpy: the same correctly rounded
+quotient everywhere. Values are read to 10⁻⁹ of their unit, far below any published
+precision (HJ 663: whole µg/m³, CO 0.1 mg/m³). NULLs are skipped, as by ``sum``; NaN
+and infinities pass through as in ``sum``.
+
+Percentiles (:func:`percentile_sql`). DuckDB's ``quantile_cont`` and Spark's
+``percentile`` interpolate differently in the last bit (on the 2019 national year, where
+X(s) = X(s+1), DuckDB returned a neighbour of X(s)), so the HJ 663 rule is spelt out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Units per 1 of a value (10⁻⁹ µg/m³, 10⁻⁹ mg/m³ for CO).
+SCALE = 1_000_000_000
+
+Aggregate = tuple[str, str]  # (SQL aggregate expression, column name)
+
+
+def units_sql(expr: str) -> str:
+    """SQL: ``expr`` counted in whole units of 10⁻⁹ (a double), ready to be summed."""
+    return f"round(({expr}) * {SCALE})"
+
+
+def sum_sql(expr: str) -> str:
+    """SQL aggregate: the exact sum of ``expr`` in units of 10⁻⁹ (:func:`mean` finishes it)."""
+    return f"sum({units_sql(expr)})"
+
+
+def mean_sql(expr: str) -> str:
+    """SQL aggregate: the mean of the non-NULL ``expr``, the same bits on every engine."""
+    return f"{sum_sql(expr)} / (count({expr}) * CAST({SCALE} AS DOUBLE))"
+
+
+def mean(total: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Means from :func:`sum_sql` totals and value counts (NaN where the count is 0)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(total, dtype=np.float64) / (np.asarray(count) * float(SCALE))
+
+
+def percentile_sql(column: str, p: float, key: str = "key") -> tuple[str, list[Aggregate], str]:
+    """HJ 663 percentile of ``column`` per ``key`` in plain SQL, the same bits everywhere.
+
+    [@hj663:percentile]: sort the n valid values, k = 1 + (n − 1)p, s = ⌊k⌋,
+    X_p = X(s) + (X(s+1) − X(s))(k − s), in the order of operations of
+    :func:`meili.standards.air.percentile.percentile` (the result equals it bit for bit).
+    Returns three parts of one query: the window columns of the rows (``_r_<column>``,
+    the rank of each valid value, NULLs last; ``_c_<column>``, their number), the
+    aggregates per ``key`` (k, X(s), X(s+1)) and the percentile over those aggregates::
+
+        WITH ranked AS (SELECT *, <window> FROM t),
+        parts AS (SELECT key, <aggregate> AS <name>, … FROM ranked GROUP BY key)
+        SELECT key, <value> AS p95 FROM parts
+    """
+    c = column
+    window = (
+        f"row_number() OVER (PARTITION BY {key} ORDER BY {c} NULLS LAST) AS _r_{c}, "
+        f"count({c}) OVER (PARTITION BY {key}) AS _c_{c}"
+    )
+    k = f"(1 + CAST(_c_{c} - 1 AS DOUBLE) * CAST({p!r} AS DOUBLE))"
+    parts = [
+        (f"max({k})", f"_k_{c}"),
+        (f"max({c}) FILTER (WHERE _r_{c} = floor({k}))", f"_x_{c}"),
+        (f"max({c}) FILTER (WHERE _r_{c} = floor({k}) + 1)", f"_y_{c}"),
+    ]
+    s = f"floor(_k_{c})"
+    value = (
+        f"CASE WHEN _k_{c} = {s} THEN _x_{c} ELSE _x_{c} + (_y_{c} - _x_{c}) * (_k_{c} - {s}) END"
+    )
+    return window, parts, value
