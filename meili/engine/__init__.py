@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from meili.engine import snapshot
 from meili.errors import UserError
 
 ENGINES = ("duckdb", "spark")
@@ -76,11 +77,24 @@ class DuckDBEngine:
             con = connect(root)
         self.con = con
         self.root = root
+        self.snapshot_url: str | None = None
         self.threads = threads  # None: DuckDB's default, all cores
         if threads is not None:
             con.execute(f"SET threads = {int(threads)}")
         if memory_limit is not None:
             con.execute("SET memory_limit = ?", [memory_limit])
+
+    @classmethod
+    def from_snapshot(
+        cls, url: str, *, threads: int | None = None, memory_limit: str | None = None
+    ) -> DuckDBEngine:
+        """An engine over the lake snapshot at ``url`` (a folder or ``s3://bucket/prefix``,
+        :func:`meili.engine.snapshot.export`), read through pyarrow (nothing downloaded)."""
+        con, _info = snapshot.duckdb_connection(url)
+        eng = cls(None, con, threads=threads, memory_limit=memory_limit)
+        eng.snapshot_url = url
+        eng.uses_lake = False  # a snapshot never changes: nothing to watch
+        return eng
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         self.con.register(f"_{name}_frame", frame)
@@ -138,6 +152,7 @@ SPARK_DEFAULTS = {
     "spark.driver.memory": "2g",
 }
 CONF_PREFIX = "MEILI_SPARK_CONF_"
+S3A_CLASS = "org.apache.hadoop.fs.s3a.S3AFileSystem"
 
 
 def spark_conf(environ: Mapping[str, str] | None = None) -> tuple[str, dict[str, str]]:
@@ -201,13 +216,22 @@ def to_spark_sql(sql: str) -> str:
 
 
 class SparkEngine:
-    """Runs the same definitions on Spark (sqlglot-transpiled), reading the lake Parquet."""
+    """Runs the same definitions on Spark (sqlglot-transpiled), reading the lake Parquet.
+
+    ``snapshot_url``: read the lake snapshot there (a folder the cluster sees, or
+    ``s3://bucket/prefix``, read as ``s3a://`` — Spark needs the hadoop-aws jars for it)
+    instead of the local lake ``root``.
+    """
 
     name = "spark"
 
-    def __init__(self, root: Path | None = None, session: Any = None) -> None:
+    def __init__(
+        self, root: Path | None = None, session: Any = None, snapshot_url: str | None = None
+    ) -> None:
         self.root = root
         self.spark = session or spark_session()
+        self.snapshot_url = snapshot_url
+        self.uses_lake = snapshot_url is None
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         # Through Arrow, as DuckDB reads a frame: NaN → NULL (Spark's own pandas path
@@ -218,11 +242,28 @@ class SparkEngine:
         self.spark.createDataFrame(table).createOrReplaceTempView(name)
 
     def register_lake(self, name: str, dataset: str, columns: list[str]) -> None:
-        files = lake_files(dataset, self.root)
+        if self.snapshot_url is None:
+            files = lake_files(dataset, self.root)
+        else:
+            files = snapshot.spark_paths(self.snapshot_url, dataset)
+            if files and files[0].startswith("s3a://"):
+                self._need_s3a()
         if not files:
             raise FileNotFoundError(f"lake dataset {dataset} has no files")
         df = self.spark.read.option("mergeSchema", "true").parquet(*files)
         df.select(*columns).createOrReplaceTempView(name)
+
+    def _need_s3a(self) -> None:
+        """A user error unless Spark can read ``s3a://`` (hadoop-aws on its classpath)."""
+        try:
+            self.spark._jvm.java.lang.Class.forName(S3A_CLASS)
+        except Exception:
+            raise UserError(
+                f"Spark cannot read {self.snapshot_url}: {S3A_CLASS} is not on its classpath "
+                "(add the hadoop-aws and AWS SDK bundle jars, e.g. "
+                "MEILI_SPARK_CONF_JARS=spark.jars=/opt/jars/hadoop-aws.jar,…), "
+                "or read the snapshot with --engine duckdb / Spark 读取 S3 需要 hadoop-aws"
+            ) from None
 
     def view(self, name: str, sql: str) -> None:
         self.spark.sql(to_spark_sql(sql)).createOrReplaceTempView(name)
@@ -245,9 +286,15 @@ def local_threads(engine: object) -> int:
 
 
 def get_engine(name: str = "duckdb", root: Path | None = None) -> DuckDBEngine | SparkEngine:
-    """``"duckdb"`` (default, embedded) or ``"spark"`` (pyspark; local mode unless configured)."""
+    """``"duckdb"`` (default, embedded) or ``"spark"`` (pyspark; local mode unless configured).
+
+    Without ``root``, ``MEILI_LAKE_URL`` (a folder or ``s3://bucket/prefix`` holding a
+    snapshot made by ``meili data export``) makes the engine read that snapshot instead
+    of the local lake.
+    """
+    url = os.environ.get("MEILI_LAKE_URL") if root is None else None
     if name == "duckdb":
-        return DuckDBEngine(root)
+        return DuckDBEngine.from_snapshot(url) if url else DuckDBEngine(root)
     if name == "spark":
-        return SparkEngine(root)
+        return SparkEngine(root, snapshot_url=url or None)
     raise ValueError(f"unknown engine {name!r}; use one of {', '.join(ENGINES)}")

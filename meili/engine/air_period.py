@@ -111,8 +111,10 @@ def load_sites(engine: Engine, root: Path | None = None) -> pd.DataFrame:
     """Site list with city keys (GB/T 2260 code when the city is prefecture-level)."""
     if isinstance(engine, DuckDBEngine):
         sites = engine.con.sql("SELECT * FROM air_sites").df()
-    else:
-        sites = DuckDBEngine(root).con.sql("SELECT * FROM air_sites").df()
+    else:  # the site list is small: read where the engine reads, with DuckDB
+        url = getattr(engine, "snapshot_url", None)
+        reader = DuckDBEngine.from_snapshot(url) if url else DuckDBEngine(root)
+        sites = reader.con.sql("SELECT * FROM air_sites").df()
     sites = sites.drop_duplicates("site_code", keep="last")
     codes = city_codes(sites)
     out = sites.merge(codes.rename(columns={"province": "city_province"}), on="city", how="left")
