@@ -84,7 +84,11 @@ def export(dest: str, root: Path | None = None, as_of: int | None = None) -> dic
     """
     fs, base = filesystem(dest)
     index = f"{base}/{INDEX}"
-    if fs.get_file_info(index).type != pafs.FileType.NotFound:
+    try:
+        held = fs.get_file_info(index).type != pafs.FileType.NotFound
+    except OSError as exc:
+        raise UserError(f"cannot write the snapshot to {dest}: {exc}") from None
+    if held:
         raise UserError(f"{dest} already holds a lake snapshot; export to a new place")
     base_dir = store.lake_root(root)
     manifest = store.snapshot(base_dir, as_of)

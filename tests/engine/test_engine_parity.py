@@ -32,6 +32,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from engine_support import assert_same
 
 from meili.engine import DuckDBEngine, SparkEngine, to_spark_sql
 from meili.engine.air_period import Selection, daily, period, period_sql, records
@@ -42,16 +43,6 @@ SHARED = Path(os.environ.get("MEILI_SHARED", ROOT.parent / "shared"))
 AIR = SHARED / "data" / "cnemc-air-2019"
 POLS = ["pm25", "pm10", "so2", "no2", "co", "o3"]
 START, END = "2019-01-01", "2019-02-28"
-
-
-def assert_same(a: pd.DataFrame, b: pd.DataFrame, what: str) -> None:
-    """Same columns, dtypes and values, floats to the bit (NaN where NaN), column by column."""
-    assert list(a.columns) == list(b.columns), what
-    assert len(a) == len(b) > 0, what
-    for col in a.columns:
-        pd.testing.assert_series_equal(
-            a[col], b[col], check_exact=True, check_names=False, obj=f"{what}: {col}"
-        )
 
 
 def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
