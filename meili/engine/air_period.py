@@ -60,11 +60,9 @@ def period_sql(source: str = "daily") -> str:
     for p in ("so2", "no2", "pm10", "pm25"):
         stats += [(mean_sql(p), p), (f"count({p})", f"n_{p}")]
         out += [p, f"n_{p}"]
-    windows = []
     for p, (col, q, _lim) in hj663.PERCENTILES.items():
-        window, picks, value = percentile_sql(p, q)
-        windows.append(window)
-        stats += picks
+        parts, value = percentile_sql(p, q)
+        stats += parts
         out.append(f"{value} AS {col}")
     for agg, name in [
         (mean_sql("co"), "co_mean"),
@@ -82,8 +80,7 @@ def period_sql(source: str = "daily") -> str:
         out.append(name)
     aggregates = ", ".join(f"{agg} AS {name}" for agg, name in stats)
     return (
-        f"WITH ranked AS (SELECT *, {', '.join(windows)} FROM {source}), "
-        f"stats AS (SELECT key, {aggregates} FROM ranked GROUP BY key) "
+        f"WITH stats AS (SELECT key, {aggregates} FROM {source} GROUP BY key) "
         f"SELECT key, {', '.join(out)} FROM stats"
     )
 

@@ -47,33 +47,25 @@ def mean(total: np.ndarray, count: np.ndarray) -> np.ndarray:
         return np.asarray(total, dtype=np.float64) / (np.asarray(count) * float(SCALE))
 
 
-def percentile_sql(column: str, p: float, key: str = "key") -> tuple[str, list[Aggregate], str]:
-    """HJ 663 percentile of ``column`` per ``key`` in plain SQL, the same bits everywhere.
+def percentile_sql(column: str, p: float) -> tuple[list[Aggregate], str]:
+    """HJ 663 percentile of ``column`` in plain SQL, the same bits on every engine.
 
     [@hj663:percentile]: sort the n valid values, k = 1 + (n − 1)p, s = ⌊k⌋,
     X_p = X(s) + (X(s+1) − X(s))(k − s), in the order of operations of
     :func:`meili.standards.air.percentile.percentile` (the result equals it bit for bit).
-    Returns three parts of one query: the window columns of the rows (``_r_<column>``,
-    the rank of each valid value, NULLs last; ``_c_<column>``, their number), the
-    aggregates per ``key`` (k, X(s), X(s+1)) and the percentile over those aggregates::
+    Returns the aggregates to put in a ``GROUP BY`` (the sorted valid values ``_l_<column>``
+    and their number ``_n_<column>``) and the percentile over them, for an outer query::
 
-        WITH ranked AS (SELECT *, <window> FROM t),
-        parts AS (SELECT key, <aggregate> AS <name>, … FROM ranked GROUP BY key)
+        WITH parts AS (SELECT key, <aggregate> AS <name>, … FROM t GROUP BY key)
         SELECT key, <value> AS p95 FROM parts
     """
     c = column
-    window = (
-        f"row_number() OVER (PARTITION BY {key} ORDER BY {c} NULLS LAST) AS _r_{c}, "
-        f"count({c}) OVER (PARTITION BY {key}) AS _c_{c}"
-    )
-    k = f"(1 + CAST(_c_{c} - 1 AS DOUBLE) * CAST({p!r} AS DOUBLE))"
     parts = [
-        (f"max({k})", f"_k_{c}"),
-        (f"max({c}) FILTER (WHERE _r_{c} = floor({k}))", f"_x_{c}"),
-        (f"max({c}) FILTER (WHERE _r_{c} = floor({k}) + 1)", f"_y_{c}"),
+        (f"list_sort(array_agg({c}) FILTER (WHERE {c} IS NOT NULL))", f"_l_{c}"),
+        (f"count({c})", f"_n_{c}"),
     ]
-    s = f"floor(_k_{c})"
-    value = (
-        f"CASE WHEN _k_{c} = {s} THEN _x_{c} ELSE _x_{c} + (_y_{c} - _x_{c}) * (_k_{c} - {s}) END"
-    )
-    return window, parts, value
+    k = f"(1 + CAST(_n_{c} - 1 AS DOUBLE) * CAST({p!r} AS DOUBLE))"
+    s = f"CAST(floor({k}) AS BIGINT)"  # 0 when there is no value: the item is NULL
+    x, y = f"_l_{c}[{s}]", f"_l_{c}[{s} + 1]"
+    value = f"CASE WHEN {k} = floor({k}) THEN {x} ELSE {x} + ({y} - {x}) * ({k} - floor({k})) END"
+    return parts, value

@@ -66,11 +66,10 @@ def test_percentile_sql_equals_the_hj663_rule_bit_for_bit(xs: list[float | None]
     skipped, no value → NULL (and ties, X(s) = X(s+1), give X(s) itself)."""
     frame = pd.DataFrame({"key": "a", "x": pd.array(xs, dtype="Float64")})
     frame = pd.concat([frame, pd.DataFrame({"key": ["b"], "x": pd.array([1.0], "Float64")})])
-    window, parts, value = exact_sql.percentile_sql("x", p)
+    parts, value = exact_sql.percentile_sql("x", p)
     aggs = ", ".join(f"{agg} AS {name}" for agg, name in parts)
     sql = (
-        f"WITH ranked AS (SELECT *, {window} FROM t), "
-        f"parts AS (SELECT key, {aggs} FROM ranked GROUP BY key) "
+        f"WITH parts AS (SELECT key, {aggs} FROM t GROUP BY key) "
         f"SELECT key, {value} AS q FROM parts ORDER BY key"
     )
     con = duckdb.connect()
