@@ -2,9 +2,12 @@
 
 The design's third principle ("one definition, two engines"). Definitions are written once in
 DuckDB SQL; the Spark engine transpiles them with sqlglot (``read="duckdb", write="spark"``)
-and runs them in a local or cluster ``SparkSession``. Both engines expose the same small
-interface: register a DataFrame or a lake dataset as a view, create views from SQL and
-fetch a query as pandas or Arrow.
+and runs them in a local or cluster ``SparkSession`` (:func:`spark_conf`: ``MEILI_SPARK_MASTER``,
+``MEILI_SPARK_CONF_*``). Both engines expose the same small interface: register a DataFrame
+or a lake dataset as a view, create views from SQL and fetch a query as pandas or Arrow;
+they read the local lake, or a snapshot of it (:mod:`meili.engine.snapshot`,
+``MEILI_LAKE_URL``). Their results are the same to the bit: aggregates whose floating-point
+result would depend on the engine's order of work come from :mod:`meili.engine.exact_sql`.
 """
 
 from __future__ import annotations
@@ -149,6 +152,7 @@ SPARK_DEFAULTS = {
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.shuffle.partitions": "4",
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",  # no progress bars in the CLI output
     "spark.driver.memory": "2g",
 }
 CONF_PREFIX = "MEILI_SPARK_CONF_"

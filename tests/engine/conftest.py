@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from meili.engine import spark_session
+
 SHUFFLE_PARTITIONS = "2"  # CI has 2 cores; the test data are small
 
 
@@ -13,8 +15,6 @@ SHUFFLE_PARTITIONS = "2"  # CI has 2 cores; the test data are small
 def spark() -> Any:
     """The process's shared ``SparkSession`` (local mode), skipping when pyspark is absent."""
     pytest.importorskip("pyspark")
-    from meili.engine import spark_session
-
     session = spark_session()
     session.conf.set("spark.sql.shuffle.partitions", SHUFFLE_PARTITIONS)
     return session

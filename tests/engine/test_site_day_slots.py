@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -175,10 +176,9 @@ def test_duplicate_stamps_fall_back_to_rows(tmp_path: Path, seed: int) -> None:
 
 
 @pytest.mark.slow
-def test_slots_spark_parity_with_duplicates(tmp_path: Path) -> None:
-    pytest.importorskip("pyspark")
+def test_slots_spark_parity_with_duplicates(tmp_path: Path, spark: Any) -> None:
     lake = _lake(tmp_path, _duplicated(6))
-    spark = SparkEngine(lake)
+    spark = SparkEngine(lake, session=spark)
     spark.register_lake("hourly", "air_hourly", ["site_code", "time", *POLS])
     duck = DuckDBEngine(lake)
     duck.register_lake("hourly", "air_hourly", ["site_code", "time", *POLS])
