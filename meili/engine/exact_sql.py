@@ -1,33 +1,41 @@
 """SQL aggregates that every engine computes to the same bits: sums, means, percentiles.
 
-Sums and means. A floating-point ``sum`` or ``avg`` depends on the order in which rows
-are added, and DuckDB (its threads) and Spark (its partitions) add them in different
-orders: CO daily means of 0.1 mg/m³ steps came out a unit in the last place apart. Here
-each value is first counted in units of 10⁻⁹ (``round(x · 10⁹)``, a whole number held as
-a double), so a sum is a sum of whole numbers: exact whatever the order, while it stays
-below 2⁵³ (a day or a year of concentrations below 10⁶ µg/m³ does). The mean is that sum
-divided once by n · 10⁹ (both exact), in SQL or in numpy: the same correctly rounded
-quotient everywhere. Values are read to 10⁻⁹ of their unit, far below any published
-precision (HJ 663: whole µg/m³, CO 0.1 mg/m³). NULLs are skipped, as by ``sum``; NaN
-and infinities pass through as in ``sum``.
+A floating-point ``sum`` or ``avg`` depends on the order in which rows are added, and
+DuckDB (its threads) and Spark (its partitions) add them in different orders: CO daily
+means of 0.1 mg/m³ steps, and period means, came out a unit in the last place apart. So
+every sum here is a sum of whole numbers, exact in any order:
 
-Percentiles (:func:`percentile_sql`). DuckDB's ``quantile_cont`` and Spark's
-``percentile`` interpolate differently in the last bit (on the 2019 national year, where
-X(s) = X(s+1), DuckDB returned a neighbour of X(s)), so the HJ 663 rule is spelt out.
+- measurements (:func:`sum_sql`, :func:`mean`): published values are decimals (whole
+  µg/m³, CO in 0.1 or 0.001 mg/m³), counted in units of 10⁻⁹ (``round(x · 10⁹)``): the
+  sum of a day is the exact decimal sum while it stays below 2⁵³ (values below
+  10⁶ µg/m³ do), and the mean that sum divided once by n · 10⁹, the same correctly
+  rounded quotient in SQL or numpy. One multiply and one rounding per value, in the scan.
+- computed values (:func:`mean_sql`, e.g. a year of daily means, which are not short
+  decimals): each double x is split exactly into whole multiples of 2⁻²⁴ and of 2⁻⁷⁴
+  (x = a·2⁻²⁴ + b·2⁻⁷⁴, a = ⌊x·2²⁴⌋; exact for 2⁻²² ≤ |x| < 2²⁹, and to 2⁻⁷⁴ below),
+  both summed as integers; mean = (Σa·2⁻²⁴ + Σb·2⁻⁷⁴)/n in double arithmetic, the same
+  operations on every engine (the exact sum rounded once, then divided by n).
+
+NULLs are skipped, as by ``sum``. Percentiles (:func:`percentile_sql`): DuckDB's
+``quantile_cont`` and Spark's ``percentile`` interpolate differently in the last bit (on the
+2019 national year, where X(s) = X(s+1), DuckDB returned a neighbour of X(s)), so the
+HJ 663 rule is spelt out.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-#: Units per 1 of a value (10⁻⁹ µg/m³, 10⁻⁹ mg/m³ for CO).
+#: Units per 1 of a measurement (10⁻⁹ µg/m³, 10⁻⁹ mg/m³ for CO).
 SCALE = 1_000_000_000
+_HIGH = 2**24  # whole multiples of 2⁻²⁴ …
+_LOW = 2**50  # … and of 2⁻⁷⁴ = 2⁻²⁴ · 2⁻⁵⁰ (the remainder, below 2⁻²⁴, times 2⁷⁴)
 
 Aggregate = tuple[str, str]  # (SQL aggregate expression, column name)
 
 
 def units_sql(expr: str) -> str:
-    """SQL: ``expr`` counted in whole units of 10⁻⁹ (a double), ready to be summed."""
+    """SQL: the measurement ``expr`` in whole units of 10⁻⁹ (a double), ready to be summed."""
     return f"round(({expr}) * {SCALE})"
 
 
@@ -36,15 +44,21 @@ def sum_sql(expr: str) -> str:
     return f"sum({units_sql(expr)})"
 
 
-def mean_sql(expr: str) -> str:
-    """SQL aggregate: the mean of the non-NULL ``expr``, the same bits on every engine."""
-    return f"{sum_sql(expr)} / (count({expr}) * CAST({SCALE} AS DOUBLE))"
-
-
 def mean(total: np.ndarray, count: np.ndarray) -> np.ndarray:
     """Means from :func:`sum_sql` totals and value counts (NaN where the count is 0)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.asarray(total, dtype=np.float64) / (np.asarray(count) * float(SCALE))
+
+
+def mean_sql(expr: str) -> str:
+    """SQL aggregate: the mean of the non-NULL doubles ``expr``, the same bits on every
+    engine (order-independent integer sums of an exact split of each value)."""
+    high = f"CAST({_HIGH} AS DOUBLE)"
+    a = f"floor(({expr}) * {high})"
+    b = f"round((({expr}) - {a} / {high}) * {high} * CAST({_LOW} AS DOUBLE))"
+    whole = f"CAST(CAST(sum(CAST({a} AS BIGINT)) AS BIGINT) AS DOUBLE)"
+    rest = f"CAST(CAST(sum(CAST({b} AS BIGINT)) AS BIGINT) AS DOUBLE)"
+    return f"(({whole} + {rest} / CAST({_LOW} AS DOUBLE)) / {high}) / count({expr})"
 
 
 def percentile_sql(column: str, p: float) -> tuple[list[Aggregate], str]:
