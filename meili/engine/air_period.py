@@ -14,7 +14,7 @@
 3. daily AQI (HJ 633, numpy on the concentration arrays, :func:`hj663.daily_aqi`) from the
    city-mean (or site) concentrations.
 4. period statistics (HJ 663 §3, SQL on the engine): means, P98/P95/P90 with
-   k = 1 + (n − 1)p (DuckDB ``quantile_cont`` = Spark ``percentile``), good/heavy/valid
+   k = 1 + (n − 1)p (:mod:`meili.engine.exact_sql`: the same bits on both engines), good/heavy/valid
    days, monthly counts for the validity rule; then compliance, composite index and
    ranking (pure pandas on one row per city).
 """
