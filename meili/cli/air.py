@@ -19,7 +19,7 @@ from meili.engine.air_period import (
     records,
 )
 from meili.errors import Location, NotFoundError, ProblemsFound, UserError
-from meili.lake.store import connect, live_datasets
+from meili.lake.store import live_datasets
 from meili.registry.groups import ALIAS_REASONS, group_members, group_name, short_name
 
 app = typer.Typer(
@@ -94,9 +94,15 @@ def _check_cities(names: list[str]) -> None:
         note(f"left out, not in the air site register: {'、'.join(unknown)}")
 
 
+def _lake() -> Any:
+    """A DuckDB connection to the lake the engines read (a snapshot at MEILI_LAKE_URL, or
+    the local lake)."""
+    return get_engine("duckdb").con
+
+
 def _require_air() -> None:
     """The lake must hold hourly air data and a site register; say which is missing."""
-    have = live_datasets(connect())
+    have = live_datasets(_lake())
     if "air_hourly" not in have:
         raise UserError(
             "the lake has no hourly air data (air_hourly); ingest some first, e.g. "
@@ -134,7 +140,7 @@ def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def _span() -> str:
-    lo, hi = connect().sql("SELECT min(time), max(time) FROM air_hourly").fetchone() or (None,) * 2
+    lo, hi = _lake().sql("SELECT min(time), max(time) FROM air_hourly").fetchone() or (None,) * 2
     return f"the lake's hourly air data span {lo} … {hi}" if lo is not None else "no hourly data"
 
 
@@ -182,7 +188,7 @@ def daily_cmd(
     s, e = _date(start, "--from"), _date(end, "--to")
     selection = _selection(cities, group)
     if s is None or e is None:
-        span = connect().sql("SELECT min(time), max(time) FROM air_hourly").fetchone()
+        span = _lake().sql("SELECT min(time), max(time) FROM air_hourly").fetchone()
         if span is None or span[0] is None:
             raise UserError("the lake has no air_hourly data; run `meili ingest` first")
         s = s if s is not None else (pd.Timestamp(span[0]) - pd.Timedelta(hours=1)).normalize()

@@ -206,6 +206,26 @@ def check(shown: Shown) -> None:
 
 
 @app.command()
+def export(
+    to: Annotated[str, typer.Option("--to", help="A new folder or s3://bucket/prefix. 导出位置")],
+    as_of: Annotated[
+        int | None, typer.Option(help="Lake version (default: the current one). 湖版本")
+    ] = None,
+) -> None:
+    """Copy a lake snapshot where a Spark cluster can read it: Parquet per dataset and
+    _snapshot.json; read it back with MEILI_LAKE_URL. 导出数据湖快照（供集群读取）。"""
+    from meili.engine.snapshot import export as export_snapshot
+
+    info = export_snapshot(to, as_of=as_of)
+    files = [e for entries in info["datasets"].values() for e in entries]
+    size = sum(e["bytes"] for e in files) / 1e6
+    typer.echo(
+        f"lake version {info['lake_version']}: {len(info['datasets'])} datasets, "
+        f"{len(files)} files, {size:.1f} MB → {to} 已导出"
+    )
+
+
+@app.command()
 def repair() -> None:
     """Restore the last consistent state where possible (lake manifest, damaged batches,
     damaged rounds, leftovers). 修复数据存储。"""

@@ -14,7 +14,7 @@
 3. daily AQI (HJ 633, numpy on the concentration arrays, :func:`hj663.daily_aqi`) from the
    city-mean (or site) concentrations.
 4. period statistics (HJ 663 §3, SQL on the engine): means, P98/P95/P90 with
-   k = 1 + (n − 1)p (DuckDB ``quantile_cont`` = Spark ``percentile``), good/heavy/valid
+   k = 1 + (n − 1)p (:mod:`meili.engine.exact_sql`: the same bits on both engines), good/heavy/valid
    days, monthly counts for the validity rule; then compliance, composite index and
    ranking (pure pandas on one row per city).
 """
@@ -33,6 +33,7 @@ import pandas as pd
 from meili import i18n
 from meili.engine import DuckDBEngine, Engine, get_engine, lake_files
 from meili.engine.day_arrays import DAILY_POLS, DayArrays, finish, unit_means
+from meili.engine.exact_sql import mean_sql, percentile_sql
 from meili.engine.site_days import site_day_sql, site_days, site_slots_sql
 from meili.i18n import LANGS, Lang
 from meili.registry.groups import city_codes, group_members, short_name
@@ -49,30 +50,46 @@ def period_sql(source: str = "daily") -> str:
     [@hj663:statistics] [@hj663:percentile] [@hj663:good-day-ratio]. A day counts when its
     ``aqi_valid`` (:func:`meili.standards.air.hj663.daily_aqi`); a day above the table is a
     valid, heavy (> 200) and serious (> 300) day at AQI 500 [@meili:above-table].
+    Every engine gives the same bits (:mod:`meili.engine.exact_sql`: order-independent
+    means, the percentile rule spelt out).
     """
-    cols = []
+    valid = "count(aqi) FILTER (WHERE aqi_valid"
+    stats: list[tuple[str, str]] = []  # (aggregate, name) per unit
+    out: list[str] = []  # the columns returned, in order
     for p in ("so2", "no2", "pm10", "pm25"):
-        cols.append(f"avg({p}) AS {p}, count({p}) AS n_{p}")
+        stats += [(mean_sql(p), p), (f"count({p})", f"n_{p}")]
+        out += [p, f"n_{p}"]
     for p, (col, q, _lim) in hj663.PERCENTILES.items():
-        cols.append(f"quantile_cont({p}, {q}) AS {col}")
-    cols.append("avg(co) AS co_mean, count(co) AS n_co")
-    cols.append("avg(o3_8h) AS o3_8h_mean, count(o3_8h) AS n_o3_8h")
-    cols.append("count(aqi) FILTER (WHERE aqi_valid) AS valid_days")
-    cols.append(f"count(aqi) FILTER (WHERE aqi_valid AND aqi <= {hj663.GOOD_AQI}) AS good_days")
-    cols.append(f"count(aqi) FILTER (WHERE aqi_valid AND aqi > {hj663.HEAVY_AQI}) AS heavy_days")
-    cols.append(
-        f"count(aqi) FILTER (WHERE aqi_valid AND aqi > {hj663.SERIOUS_AQI}) AS serious_days"
+        parts, value = percentile_sql(p, q)
+        stats += parts
+        out.append(f"{value} AS {col}")
+    for agg, name in [
+        (mean_sql("co"), "co_mean"),
+        ("count(co)", "n_co"),
+        (mean_sql("o3_8h"), "o3_8h_mean"),
+        ("count(o3_8h)", "n_o3_8h"),
+        (f"{valid})", "valid_days"),
+        (f"{valid} AND aqi <= {hj663.GOOD_AQI})", "good_days"),
+        (f"{valid} AND aqi > {hj663.HEAVY_AQI})", "heavy_days"),
+        (f"{valid} AND aqi > {hj663.SERIOUS_AQI})", "serious_days"),
+        (f"{valid} AND aqi_above_table)", "above_table_days"),
+        ("count(*)", "days"),
+    ]:
+        stats.append((agg, name))
+        out.append(name)
+    aggregates = ", ".join(f"{agg} AS {name}" for agg, name in stats)
+    return (
+        f"WITH stats AS (SELECT key, {aggregates} FROM {source} GROUP BY key) "
+        f"SELECT key, {', '.join(out)} FROM stats"
     )
-    cols.append("count(aqi) FILTER (WHERE aqi_valid AND aqi_above_table) AS above_table_days")
-    cols.append("count(*) AS days")
-    return f"SELECT key, {', '.join(cols)} FROM {source} GROUP BY key"
 
 
 def month_counts_sql(source: str = "daily") -> str:
     """Valid daily values per unit and calendar month (GB 3095 Table 4 annual rule input)."""
     cols = ", ".join(f"count({p}) AS n_{p}" for p in hj663.POLLUTANTS)
     return (
-        f"SELECT key, year(day) AS year, month(day) AS month, {cols} "
+        f"SELECT key, CAST(year(day) AS INTEGER) AS year, "
+        f"CAST(month(day) AS INTEGER) AS month, {cols} "
         f"FROM {source} GROUP BY key, year(day), month(day)"
     )
 
@@ -90,13 +107,14 @@ def load_sites(engine: Engine, root: Path | None = None) -> pd.DataFrame:
     """Site list with city keys (GB/T 2260 code when the city is prefecture-level)."""
     if isinstance(engine, DuckDBEngine):
         sites = engine.con.sql("SELECT * FROM air_sites").df()
-    else:
-        at = getattr(engine, "lake_version", None)  # the same lake version as the engine
-        sites = (
-            DuckDBEngine(getattr(engine, "root", None) or root, as_of=at)
-            .con.sql("SELECT * FROM air_sites")
-            .df()
-        )
+    else:  # the site list is small: read where the engine reads, with DuckDB
+        url = getattr(engine, "snapshot_url", None)
+        if url:
+            reader = DuckDBEngine.from_snapshot(url)
+        else:  # the same lake version as the engine
+            at = getattr(engine, "lake_version", None)
+            reader = DuckDBEngine(getattr(engine, "root", None) or root, as_of=at)
+        sites = reader.con.sql("SELECT * FROM air_sites").df()
     sites = sites.drop_duplicates("site_code", keep="last")
     codes = city_codes(sites)
     out = sites.merge(codes.rename(columns={"province": "city_province"}), on="city", how="left")

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from meili.engine import local_threads
+from meili.engine import exact_sql, local_threads
 from meili.engine.day_arrays import (
     DAILY_POLS,
     HOURS,
@@ -61,17 +61,18 @@ WITH h AS (
 def site_day_sql(start: object, end: object, source: str = "hourly") -> str:
     """Row-wise reference: per site-day counts/means, 8-h window counts/sums, hourly O3.
 
-    GB 3095 Table 4 inputs from the rows of ``source``: ``n_<p>``/``m_<p>`` per pollutant,
+    GB 3095 Table 4 inputs from the rows of ``source``: ``n_<p>``/``s_<p>`` per pollutant,
     ``c<e>``/``s<e>`` = count/sum of the O3 values of hours e − 7 … e, ``h<h>`` = the O3
-    value of hour h (the largest when an hour holds several).
+    value of hour h (the largest when an hour holds several). Sums are
+    :func:`meili.engine.exact_sql.sum_sql` (order-independent, in units of 10⁻⁹).
     """
     aggs = []
     for p in DAILY_POLS:
-        aggs.append(f"count({p}) AS n_{p}, avg({p}) AS m_{p}")
+        aggs.append(f"count({p}) AS n_{p}, {exact_sql.sum_sql(p)} AS s_{p}")
     for e in WINDOW_ENDS:
         cond = f"hh BETWEEN {e - 7} AND {e}"
         aggs.append(f"count(o3) FILTER (WHERE {cond}) AS c{e}")
-        aggs.append(f"sum(o3) FILTER (WHERE {cond}) AS s{e}")
+        aggs.append(f"sum({exact_sql.units_sql('o3')}) FILTER (WHERE {cond}) AS s{e}")
     for h in HOURS:
         aggs.append(f"max(o3) FILTER (WHERE hh = {h}) AS h{h}")
     return f"""{_hourly_cte(start, end, source)}
@@ -87,12 +88,14 @@ CODE_LIMIT = 2**26  # whole values below this code exactly as 32-bit integers
 def site_slots_sql(start: object, end: object, source: str = "hourly") -> str:
     """One-scan site-day aggregate: daily counts/sums and the O3 codes ``l``.
 
-    Each O3 value v of hour h is listed as the integer v · 32 + h when v is whole and
-    0 ≤ v < 2^26, else as 0 (no hour: the site-day goes to :func:`site_day_sql`). The
-    codes are collected without order, so the result is the same on DuckDB
-    (``array_agg``) and Spark (``collect_list``).
+    Sums are :func:`meili.engine.exact_sql.sum_sql` (order-independent). Each O3 value v
+    of hour h is listed as the integer v · 32 + h when v is whole and 0 ≤ v < 2^26, else
+    as 0 (no hour: the site-day goes to :func:`site_day_sql`). The codes are collected
+    without order, so the result is the same on DuckDB (``array_agg``) and Spark
+    (``collect_list``); the whole-value test keeps the integer cast exact on both (DuckDB
+    rounds a fractional double, Spark truncates it).
     """
-    aggs = [f"count({p}) AS n_{p}, sum({p}) AS s_{p}" for p in DAILY_POLS]
+    aggs = [f"count({p}) AS n_{p}, {exact_sql.sum_sql(p)} AS s_{p}" for p in DAILY_POLS]
     code = (
         f"CASE WHEN o3 = floor(o3) AND o3 >= 0 AND o3 < {CODE_LIMIT} "
         f"THEN CAST(o3 AS INTEGER) * {2**HOUR_BITS} + hh ELSE 0 END"
@@ -289,8 +292,7 @@ def layout(
     for i, p in enumerate(DAILY_POLS):
         counts[i] = table.column(f"n_{p}").to_numpy()[order]
         total = table.column(f"s_{p}").to_numpy(zero_copy_only=False)[order]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            values[i] = _daily_values(counts[i], total / counts[i])
+        values[i] = _daily_values(counts[i], exact_sql.mean(total, counts[i]))
     first = members[starts]
     sums = UnitSums.empty(unit_keys, unit[first], sday[first])
     lists = _Lists(table.column("l"))
@@ -317,13 +319,14 @@ def _reference_rows(
     for i, p in enumerate(DAILY_POLS):
         n = got[f"n_{p}"].to_numpy().astype(np.int64)
         days.counts[i, rows] = n
-        days.values[i, rows] = _daily_values(n, got[f"m_{p}"].to_numpy(dtype=float))
+        days.values[i, rows] = _daily_values(
+            n, exact_sql.mean(got[f"s_{p}"].to_numpy(dtype=float), n)
+        )
     windows = np.empty((len(WINDOW_ENDS), len(rows)))
     for i, e in enumerate(WINDOW_ENDS):
         c = got[f"c{e}"].to_numpy(dtype=float)
         s = got[f"s{e}"].to_numpy(dtype=float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            windows[i] = np.where(c >= MIN_HOURS_O3_8H, s / c, np.nan)
+        windows[i] = np.where(c >= MIN_HOURS_O3_8H, exact_sql.mean(s, c), np.nan)
     hours = np.array([got[f"h{h}"].to_numpy(dtype=float) for h in HOURS])
     assert days.o3 is not None
     for target, x in zip(days.o3, o3_summary(windows, hours), strict=True):

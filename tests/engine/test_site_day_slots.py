@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from meili.engine import DuckDBEngine, SparkEngine
+from meili.engine import DuckDBEngine, SparkEngine, exact_sql
 from meili.engine.day_arrays import DAILY_POLS, HOURS, WINDOW_ENDS, o3_summary
 from meili.engine.site_days import layout, site_day_sql, site_days, site_slots_sql
 
@@ -63,11 +64,12 @@ def _old(eng: object) -> pd.DataFrame:
     raw = eng.fetch(site_day_sql("2019-03-01", "2019-03-03"))  # type: ignore[attr-defined]
     out = pd.DataFrame({"site_code": raw["site_code"], "day": pd.to_datetime(raw["day"])})
     for p in DAILY_POLS:
-        out[p] = raw[f"m_{p}"].where(raw[f"n_{p}"] >= 20).astype(float)
+        mean = exact_sql.mean(raw[f"s_{p}"].to_numpy(dtype=float), raw[f"n_{p}"].to_numpy())
+        out[p] = pd.Series(mean).where(raw[f"n_{p}"] >= 20)
         out[f"n_{p}"] = raw[f"n_{p}"].astype(np.int64)
     for e in WINDOW_ENDS:
         c, s = raw[f"c{e}"].astype(float), raw[f"s{e}"].astype(float)
-        out[f"w{e}"] = (s / c).where(c >= 6)
+        out[f"w{e}"] = (s / (c * exact_sql.SCALE)).where(c >= 6)
     for h in HOURS:
         out[f"h{h}"] = raw[f"h{h}"].astype(float)
     return out
@@ -174,10 +176,9 @@ def test_duplicate_stamps_fall_back_to_rows(tmp_path: Path, seed: int) -> None:
 
 
 @pytest.mark.slow
-def test_slots_spark_parity_with_duplicates(tmp_path: Path) -> None:
-    pytest.importorskip("pyspark")
+def test_slots_spark_parity_with_duplicates(tmp_path: Path, spark: Any) -> None:
     lake = _lake(tmp_path, _duplicated(6))
-    spark = SparkEngine(lake)
+    spark = SparkEngine(lake, session=spark)
     spark.register_lake("hourly", "air_hourly", ["site_code", "time", *POLS])
     duck = DuckDBEngine(lake)
     duck.register_lake("hourly", "air_hourly", ["site_code", "time", *POLS])
