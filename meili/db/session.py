@@ -16,6 +16,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from meili.config import settings
+from meili.db import audit as _audit  # noqa: F401  (chains every audit entry on flush)
 from meili.errors import StoreDamaged, UserError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -116,6 +117,11 @@ def head_revision() -> str | None:
 _CURRENT: set[str] = set()
 
 
+@cache
+def _maker(eng: Engine) -> sessionmaker[Session]:
+    return sessionmaker(eng, expire_on_commit=False)
+
+
 def _check_revision(eng: Engine, url: str) -> None:
     """The store must be at the newest migration. Once seen there, a process does not ask
     again for the same database (migrations run through :func:`upgrade`, which forgets)."""
@@ -127,17 +133,21 @@ def _check_revision(eng: Engine, url: str) -> None:
 
 
 @contextmanager
-def session(url: str | None = None) -> Iterator[Session]:
+def session(url: str | None = None, *, write: bool = False) -> Iterator[Session]:
     """A session in one transaction: committed on success, rolled back on any error.
 
-    A damaged database raises :class:`StoreDamaged` (exit code 4) naming the file.
+    ``write``: the transaction will write, so on SQLite it takes the write lock at its start
+    (``BEGIN IMMEDIATE``; concurrent writers wait their turn instead of failing on a stale
+    read). A damaged database raises :class:`StoreDamaged` (exit code 4) naming the file.
     """
     url = url or settings().database_url
     eng = engine(url)
     _check_revision(eng, url)
-    maker = sessionmaker(eng, expire_on_commit=False)
+    maker = _maker(eng)
     try:
         with maker() as s, s.begin():
+            if write and eng.dialect.name == "sqlite":
+                s.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield s
     except DatabaseError as exc:
         problem = _damaged(eng, exc)
