@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from meili.workflow.accounts import actor_of, get_user
 from meili.workflow.errors import Unauthenticated
+from meili.workflow.permissions import Resource, require
 from meili.workflow.roles import Actor
 
 AsOption = Annotated[
@@ -56,3 +57,13 @@ def read_password(prompt: str = "Password 密码") -> str:
         line = sys.stdin.readline()
         return line.rstrip("\r\n")
     return typer.prompt(prompt, hide_input=True, confirmation_prompt=True)
+
+
+def manager(session: Session, username: str | None) -> str:
+    """Who manages accounts and rules: ``--as`` an administrator (checked), else the
+    server's operator."""
+    if username is None:
+        return operator()
+    actor = acting(session, username)
+    require(session, actor, "users.manage", Resource("users", label="accounts"))
+    return actor.username

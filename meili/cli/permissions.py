@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from meili.cli.acting import AsOption, acting, operator
+from meili.cli.acting import AsOption, manager
 from meili.cli.common import Shown, emit, listing
 from meili.db.session import session
 from meili.workflow import documents
@@ -16,7 +16,6 @@ from meili.workflow.permissions import (
     Resource,
     bundled_rules,
     decide,
-    require,
     stored_rules,
 )
 from meili.workflow.rules_admin import add_rule, remove_rule
@@ -89,7 +88,7 @@ def add(
 ) -> None:
     """Add a rule (most specific wins; between equals, deny). 新增权限规则。"""
     with session(write=True) as s:
-        by = _admin(s, as_user)
+        by = manager(s, as_user)
         row = add_rule(
             s, effect, action, user=user, role=role, zone=zone, scope=scope, reason=reason, by=by
         )
@@ -100,13 +99,5 @@ def add(
 def remove(rule_id: int, as_user: AsOption = None) -> None:
     """Remove an administrator's rule. 删除权限规则。"""
     with session(write=True) as s:
-        remove_rule(s, rule_id, by=_admin(s, as_user))
+        remove_rule(s, rule_id, by=manager(s, as_user))
     typer.echo(f"removed rule #{rule_id}")
-
-
-def _admin(s, as_user: str | None) -> str:  # type: ignore[no-untyped-def]
-    if as_user is None:
-        return operator()
-    actor = acting(s, as_user)
-    require(s, actor, "users.manage", Resource("users", label="accounts"))
-    return actor.username

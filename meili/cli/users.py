@@ -7,14 +7,13 @@ from typing import Annotated
 import typer
 from sqlalchemy import func, select
 
-from meili.cli.acting import AsOption, acting, operator, read_password
+from meili.cli.acting import AsOption, manager, read_password
 from meili.cli.common import Shown, emit, listing
 from meili.db.models import Credential, User
 from meili.db.session import session
 from meili.errors import NotFoundError
 from meili.workflow import accounts
 from meili.workflow.errors import Forbidden
-from meili.workflow.permissions import Resource, require
 from meili.workflow.roles import ROLES
 
 app = typer.Typer(
@@ -25,15 +24,6 @@ ROLE_HELP = "Role: " + ", ".join(ROLES) + ". 角色"
 ZoneOpt = Annotated[
     str | None, typer.Option("--zone", help="The zone a zone role is bound to. 所属先行区")
 ]
-
-
-def _manager(s, as_user: str | None) -> str:  # type: ignore[no-untyped-def]
-    """Who manages accounts: ``--as`` an administrator, else the server's operator."""
-    if as_user is None:
-        return operator()
-    actor = acting(s, as_user)
-    require(s, actor, "users.manage", Resource("users", label="accounts"))
-    return actor.username
 
 
 @app.command()
@@ -50,7 +40,7 @@ def add(
         first = s.scalar(select(func.count()).select_from(User)) == 0
         if first and role != "admin":
             raise Forbidden("the first user must be an administrator: add it with --role admin")
-        by = _manager(s, as_user)
+        by = manager(s, as_user)
         password = read_password()
         accounts.add_user(s, username, password, role=role, zone=zone, display_name=name, by=by)
     typer.echo(
@@ -71,7 +61,7 @@ def list_cmd(shown: Shown) -> None:
 def disable(username: str, as_user: AsOption = None) -> None:
     """Disable a user and revoke every token and session. 停用用户。"""
     with session(write=True) as s:
-        accounts.disable_user(s, username, by=_manager(s, as_user))
+        accounts.disable_user(s, username, by=manager(s, as_user))
     typer.echo(f"disabled user {username}")
 
 
@@ -79,7 +69,7 @@ def disable(username: str, as_user: AsOption = None) -> None:
 def enable(username: str, as_user: AsOption = None) -> None:
     """Enable a disabled user again. 启用用户。"""
     with session(write=True) as s:
-        accounts.enable_user(s, username, by=_manager(s, as_user))
+        accounts.enable_user(s, username, by=manager(s, as_user))
     typer.echo(f"enabled user {username}")
 
 
@@ -92,7 +82,7 @@ def grant(
 ) -> None:
     """Give a user a role (zone roles with --zone). 授予角色。"""
     with session(write=True) as s:
-        accounts.grant(s, username, role, zone, by=_manager(s, as_user))
+        accounts.grant(s, username, role, zone, by=manager(s, as_user))
     typer.echo(f"granted {role}{'@' + zone if zone else ''} to {username}")
 
 
@@ -105,7 +95,7 @@ def revoke(
 ) -> None:
     """Take a role away. 收回角色。"""
     with session(write=True) as s:
-        accounts.revoke(s, username, role, zone, by=_manager(s, as_user))
+        accounts.revoke(s, username, role, zone, by=manager(s, as_user))
     typer.echo(f"revoked {role}{'@' + zone if zone else ''} from {username}")
 
 
@@ -113,7 +103,7 @@ def revoke(
 def password(username: str, as_user: AsOption = None) -> None:
     """Set a new password (stdin or prompt); the user's tokens and sessions are revoked."""
     with session(write=True) as s:
-        by = _manager(s, as_user)
+        by = manager(s, as_user)
         accounts.set_password(s, username, read_password(), by=by)
     typer.echo(f"password of {username} changed; its tokens and sessions were revoked")
 
@@ -126,7 +116,7 @@ def token(
 ) -> None:
     """Issue an API token for a user (printed once; keep it secret). 签发接口令牌。"""
     with session(write=True) as s:
-        _manager(s, as_user)
+        manager(s, as_user)
         user = accounts.get_user(s, username)
         secret, cred = accounts.issue(s, user, "token", label=label)
     typer.echo(secret)
@@ -139,7 +129,7 @@ def token(
 def untoken(token_id: int, as_user: AsOption = None) -> None:
     """Revoke an API token by its number. 吊销令牌。"""
     with session(write=True) as s:
-        by = _manager(s, as_user)
+        by = manager(s, as_user)
         cred = s.get(Credential, token_id)
         if cred is None or cred.kind != "token":
             raise NotFoundError(f"no token #{token_id}")
