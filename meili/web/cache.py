@@ -56,8 +56,16 @@ def store_stamp() -> tuple:
     return tuple(parts)
 
 
+def _personal(scope: Scope) -> bool:
+    """A request with credentials (a token or a cookie): its answer is never kept."""
+    return any(name in (b"authorization", b"cookie") for name, _ in scope.get("headers", ()))
+
+
 class PublicReadCache:
-    """ASGI middleware: GET answers under ``prefix`` with status 200, kept per store stamp."""
+    """ASGI middleware: GET answers under ``prefix`` with status 200, kept per store stamp.
+
+    Only anonymous requests are answered from or kept in memory: what a signed-in user
+    sees depends on who asks."""
 
     def __init__(self, app: ASGIApp, prefix: str) -> None:
         self.app = app
@@ -69,6 +77,7 @@ class PublicReadCache:
             scope["type"] != "http"
             or scope["method"] != "GET"
             or not scope["path"].startswith(self.prefix)
+            or _personal(scope)
         ):
             await self.app(scope, receive, send)
             return

@@ -338,7 +338,7 @@ def record(doc: Document, *, with_draft: bool = False) -> dict[str, Any]:
         "lock": doc.lock,
         "round": doc.round_name,
         "created_by": doc.created_by,
-        "updated_at": _iso(doc.updated_at),
+        "updated_at": iso(doc.updated_at),
     }
     if with_draft:
         rec["draft"] = doc.draft
@@ -350,13 +350,13 @@ def version_record(v: DocumentVersion) -> dict[str, Any]:
         "number": v.number,
         "sha256": v.sha256,
         "submitted_by": v.submitted_by,
-        "submitted_at": _iso(v.submitted_at),
-        "approved_at": _iso(v.approved_at) if v.approved_at else None,
+        "submitted_at": iso(v.submitted_at),
+        "approved_at": iso(v.approved_at) if v.approved_at else None,
         "content": v.content,
     }
 
 
-def _iso(at: datetime) -> str:
+def iso(at: datetime) -> str:
     return utc(at).isoformat(timespec="seconds") + "Z"
 
 

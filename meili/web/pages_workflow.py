@@ -1,0 +1,5 @@
+"""Workflow pages (placeholder)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
