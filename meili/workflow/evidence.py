@@ -68,7 +68,7 @@ def submit(
     if not 1990 <= year <= 2100:
         raise Invalid(f"year {year} is out of range")
     if indicator is None and ledger_item is None:
-        raise Invalid("evidence is for an indicator (--indicator) or a ledger item (--item)")
+        raise Invalid("evidence is for an indicator or a ledger item (give one)")
     if indicator is not None:
         fw = zone_framework(session, zone)
         if fw.indicator(indicator) is None:

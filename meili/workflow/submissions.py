@@ -51,6 +51,15 @@ HEADER = [
     "填报说明 allowed values",
 ]
 INGESTED = 7  # the first seven columns are read (the last one is a help text)
+#: the ingest's column → the template's header (to name columns in the report)
+COLUMN_HEADER = {
+    "area_code": HEADER[0],
+    "year": HEADER[1],
+    "indicator": HEADER[2],
+    "value": HEADER[4],
+    "unit": HEADER[5],
+    "source": HEADER[6],
+}
 README = "填报说明 README"
 
 
@@ -83,6 +92,11 @@ def template(session: Session, actor: Actor, zone: str, year: int) -> bytes:
     lines = [
         f"{z.name_zh}（{zone}）{year} 年数据报送模板 — {z.name_en}, data for {year}",
         f"指标体系 framework: {fw.ref}",
+        "目标领域 target areas: "
+        + "; ".join(
+            f"{AREA_NAMES[a][0]} {AREA_NAMES[a][1]}"
+            for a in dict.fromkeys(i.target_area for i in items)
+        ),
         "每个目标领域一张表：填写“数值”列，单位须与“单位”列一致；不要改动代码列。",
         "One sheet per target area: fill in the value column in the unit shown; keep the codes.",
         "上传：meili submissions upload，或网页“数据报送”。Upload with the CLI or the web page.",
@@ -94,8 +108,7 @@ def template(session: Session, actor: Actor, zone: str, year: int) -> bytes:
     for ind in items:
         by_area.setdefault(ind.target_area, []).append(ind)
     for area, inds in by_area.items():
-        name_zh, name_en = AREA_NAMES.get(area, (area, area))
-        sheet = book.create_sheet(name_zh[:31])
+        sheet = book.create_sheet(AREA_NAMES.get(area, (area, area))[0][:31])
         sheet.append(HEADER)
         for cell in sheet[1]:
             cell.font, cell.fill = bold, fill
@@ -130,7 +143,6 @@ def template(session: Session, actor: Actor, zone: str, year: int) -> bytes:
         for col, width in zip("ABCDEFGH", (14, 8, 22, 40, 12, 14, 20, 36), strict=True):
             sheet.column_dimensions[col].width = width
         sheet.sheet_properties.tabColor = "1B7F4B"
-        sheet["J1"] = f"{name_en}"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -220,7 +232,11 @@ def upload(
                     sheet_row = where.get(int(q.row), (int(q.row), ""))[0]
                     problems.append(
                         _problem(
-                            title, sheet_row, q.column, q.reason_zh or q.reason_en, q.reason_en
+                            title,
+                            sheet_row,
+                            COLUMN_HEADER.get(q.column, q.column),
+                            q.reason_zh or q.reason_en,
+                            q.reason_en,
                         )
                     )
                     refused.add(int(q.row))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from cli_support import run
-from workflow_support import actor
+from workflow_support import PLAN, actor
 
 from meili.db.assessment_inputs import assigned_targets
 from meili.db.models import DocumentVersion
@@ -15,39 +15,6 @@ from meili.db.session import session
 from meili.errors import NotFoundError
 from meili.workflow import documents, ledger, review
 from meili.workflow.errors import Conflict, Forbidden, Invalid, PreconditionFailed
-
-PLAN = {
-    "specialty": "千岛湖生态保护",
-    "themes": ["水环境", "生态产品价值实现"],
-    "targets": [
-        {
-            "indicator": "env.pm25_annual_mean",
-            "target_value": 25,
-            "baseline_year": 2024,
-            "baseline_value": 27.5,
-        },
-        {"indicator": "env.good_day_ratio", "target_value": 95.0},
-    ],
-    "tasks": [
-        {
-            "key": "T1",
-            "title": "千岛湖临湖地带综合整治",
-            "department": "县生态环境局",
-            "deadline": "2026-06-30",
-            "milestones": [{"title": "方案印发", "due": "2025-12-31"}],
-        },
-    ],
-    "projects": [
-        {
-            "key": "P1",
-            "title": "城镇污水处理厂提标",
-            "amount": 12000,
-            "funding_source": "special_bonds",
-            "status": "under_construction",
-        },
-    ],
-    "sections": {"overview": "总体要求……", "safeguards": "保障措施……"},
-}
 
 
 def _doc(doc_id: int):  # type: ignore[no-untyped-def]
