@@ -14,10 +14,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from meili.config import settings
 from meili.db import audit as _audit  # noqa: F401  (chains every audit entry on flush)
-from meili.errors import StoreDamaged, UserError
+from meili.errors import Conflict, StoreDamaged, UserError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -149,6 +150,8 @@ def session(url: str | None = None, *, write: bool = False) -> Iterator[Session]
             if write and eng.dialect.name == "sqlite":
                 s.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield s
+    except StaleDataError:  # a row's version counter moved: another writer came first
+        raise Conflict("changed meanwhile by another writer; reload and try again") from None
     except DatabaseError as exc:
         problem = _damaged(eng, exc)
         if isinstance(problem, StoreDamaged):

@@ -28,7 +28,7 @@ from meili.web.api_models import (
 from meili.web.auth import api_actor, remote
 from meili.workflow import accounts, documents
 from meili.workflow.accounts import user_record
-from meili.workflow.errors import Forbidden, Invalid
+from meili.workflow.errors import Forbidden, Invalid, Unauthenticated
 from meili.workflow.permissions import ACTIONS, Resource, decide, require
 
 #: every status a workflow route may answer besides 200 (each with the error body)
@@ -63,16 +63,19 @@ def token(
 ) -> TokenOut:
     """Exchange a username and password (form fields) for a revocable bearer token."""
     with session(write=True) as s:
-        user = accounts.authenticate(s, username, password, remote(request))
-        secret, cred = accounts.issue(s, user, "token", label=label or "api")
-        actor = accounts.actor_of(user)
-        return TokenOut(
-            token=secret,
-            token_id=cred.id,
-            expires_at=cred.expires_at.isoformat(),
-            username=user.username,
-            roles=_grants(actor),
-        )
+        user = accounts.check_password(s, username, password, remote(request))
+        if user is not None:
+            secret, cred = accounts.issue(s, user, "token", label=label or "api")
+            actor = accounts.actor_of(user)
+    if user is None:  # the failed attempt is recorded (committed) first
+        raise Unauthenticated(accounts.SIGN_IN_FAILED)
+    return TokenOut(
+        token=secret,
+        token_id=cred.id,
+        expires_at=cred.expires_at.isoformat(),
+        username=user.username,
+        roles=_grants(actor),
+    )
 
 
 @router.delete("/auth/token", summary="Sign out: revoke this token 注销令牌", status_code=204)

@@ -197,10 +197,15 @@ def _failures(session: Session, column, value: str) -> int:  # type: ignore[no-u
     )
 
 
-def authenticate(session: Session, username: str, password: str, remote: str = "") -> User:
-    """The user when the password is right; throttled after repeated failures.
+SIGN_IN_FAILED = "wrong username or password, or the user is disabled (用户名或密码错误)"
 
-    Every attempt is recorded (name, address, time, outcome — never the password).
+
+def check_password(session: Session, username: str, password: str, remote: str = "") -> User | None:
+    """The user when the password is right, else None; throttled after repeated failures.
+
+    Every attempt is recorded (name, address, time, outcome — never the password), so the
+    caller must let the transaction commit and raise :class:`Unauthenticated` after it
+    (``SIGN_IN_FAILED``) when None comes back.
     """
     username = username.strip()[:64]
     if (
@@ -209,17 +214,15 @@ def authenticate(session: Session, username: str, password: str, remote: str = "
     ):
         raise Throttled("too many failed sign-ins; try again in 15 minutes (登录失败次数过多)")
     user = session.scalar(select(User).where(User.username == username))
-    ok = False
     try:
-        ok = _hasher.verify(user.password_hash if user else _DUMMY, password) and user is not None
+        ok = _hasher.verify(user.password_hash if user else _DUMMY, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
     ok = ok and user is not None and user.active
     session.add(LoginAttempt(username=username, remote=remote[:64], at=now(), ok=ok))
+    session.flush()
     if not ok or user is None:
-        raise Unauthenticated(
-            "wrong username or password, or the user is disabled (用户名或密码错误)"
-        )
+        return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return user

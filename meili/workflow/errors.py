@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from meili.errors import MeiliError, NotFoundError, UserError
+from meili.errors import Conflict, MeiliError, NotFoundError, UserError
 
 
 class Unauthenticated(MeiliError):
@@ -15,13 +15,6 @@ class Forbidden(MeiliError):
     """The actor may not do this (403); the message says which rule decided."""
 
     http_status = 403
-
-
-class Conflict(MeiliError):
-    """The thing changed meanwhile or is in a state that forbids the action (409)."""
-
-    http_status = 409
-    exit_code = 1
 
 
 class PreconditionFailed(MeiliError):

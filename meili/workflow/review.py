@@ -168,8 +168,8 @@ def approve(
     how: str = "if-match",
 ) -> Document:
     """Approve the current version at the actor's level; the last level locks it."""
-    check_lock(doc, expected, how)
     level, levels = _current(session, actor, doc)
+    check_lock(doc, expected, how)
     last = level == len(levels) - 1
     if last:
         _after_ok(session, doc, zone_tree(session))
@@ -265,8 +265,8 @@ def reopen(
     reason): that approval and those after it no longer count; review resumes there."""
     if not (reason or "").strip():
         raise Invalid("a reason is required to re-open an approval (重新打开须说明理由)")
-    check_lock(doc, expected, how)
     mine, levels = _my_level(session, actor, doc, "reopen")
+    check_lock(doc, expected, how)
     names = [lv for lv, _ in levels]
     if level_name not in names:
         raise Invalid(f"level {level_name!r} is not in this chain ({' → '.join(names)})")
