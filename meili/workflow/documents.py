@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from meili import i18n
 from meili.db.audit import append, utc
 from meili.db.models import Document, DocumentVersion, User, Zone
 from meili.errors import NotFoundError
@@ -31,15 +32,7 @@ from meili.workflow.permissions import Resource, allowed, require
 from meili.workflow.roles import ANONYMOUS, Actor
 
 KINDS = {"plan": "plan", "self_assessment": "selfassess"}  # kind → action prefix
-STATES = {
-    "draft": ("草稿", "draft"),
-    "submitted": ("已提交", "submitted"),
-    "under_review": ("审核中", "under review"),
-    "returned": ("已退回", "returned"),
-    "resubmitted": ("已重新提交", "resubmitted"),
-    "approved": ("已通过", "approved"),
-    "withdrawn": ("已撤回", "withdrawn"),
-}
+STATES = ("draft", "submitted", "under_review", "returned", "resubmitted", "approved", "withdrawn")
 EDITABLE = ("draft", "returned", "withdrawn")
 IN_REVIEW = ("submitted", "under_review", "resubmitted")
 
@@ -333,7 +326,7 @@ def record(doc: Document, *, with_draft: bool = False) -> dict[str, Any]:
         "zone": doc.zone_code,
         "title": doc.title,
         "state": doc.state,
-        "state_zh": STATES[doc.state][0],
+        "state_zh": i18n.text("states", doc.state),
         "version": doc.current_version,
         "lock": doc.lock,
         "round": doc.round_name,

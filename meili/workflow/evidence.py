@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from meili import i18n
 from meili.db.assessment_inputs import write_evidence_verdict
 from meili.db.audit import append, utc
 from meili.db.models import Attachment, Evidence, LedgerItem, Zone
@@ -22,12 +23,6 @@ from meili.workflow.errors import Conflict, Invalid
 from meili.workflow.frameworks import zone_framework
 from meili.workflow.permissions import Resource, allowed, require
 from meili.workflow.roles import Actor
-
-STATUS = {
-    "pending": ("待审核", "pending"),
-    "accepted": ("已确认", "accepted"),
-    "rejected": ("未通过", "rejected"),
-}
 
 
 def resource_of(ev: Evidence) -> Resource:
@@ -201,7 +196,7 @@ def record(ev: Evidence, files: list[Attachment] | None = None) -> dict[str, Any
         "title": ev.title,
         "description": ev.description,
         "status": ev.status,
-        "status_zh": STATUS[ev.status][0],
+        "status_zh": i18n.text("states", ev.status),
         "reason": ev.reason,
         "reviewer": ev.reviewer,
         "submitted_by": ev.submitted_by,

@@ -3,10 +3,12 @@ writing assigned targets and the ledger — on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from cli_support import run
+from ruamel.yaml import YAML
 from workflow_support import PLAN, actor
 
 from meili.db.assessment_inputs import assigned_targets
@@ -169,10 +171,6 @@ def test_versions_are_immutable_rows(people: Path) -> None:
 
 
 def test_plan_cli(people: Path, tmp_path: Path, capsys) -> None:
-    import json
-
-    from ruamel.yaml import YAML
-
     file = tmp_path / "plan.yaml"
     with file.open("w", encoding="utf-8") as fh:
         YAML().dump(PLAN, fh)
