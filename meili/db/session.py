@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -21,6 +23,9 @@ from meili.db import audit as _audit  # noqa: F401  (chains every audit entry on
 from meili.errors import Conflict, StoreDamaged, UserError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+#: how long a SQLite writer waits for the one write lock before giving up (many writers
+#: queue for it under load: the web app's concurrent requests)
+SQLITE_BUSY_SECONDS = 60
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -32,9 +37,11 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
 
 @cache
 def _engine(url: str) -> Engine:
+    args: dict = {}
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True)
+        args = {"connect_args": {"timeout": SQLITE_BUSY_SECONDS}}
+    engine = create_engine(url, future=True, **args)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -119,6 +126,13 @@ _CURRENT: set[str] = set()
 
 
 @cache
+def _writers(url: str) -> threading.Lock:
+    """The writers of one process queue here for a SQLite database's single write lock
+    (woken at once when it is free, instead of SQLite's sleeping retries)."""
+    return threading.Lock()
+
+
+@cache
 def _maker(eng: Engine) -> sessionmaker[Session]:
     return sessionmaker(eng, expire_on_commit=False)
 
@@ -145,8 +159,9 @@ def session(url: str | None = None, *, write: bool = False) -> Iterator[Session]
     eng = engine(url)
     _check_revision(eng, url)
     maker = _maker(eng)
+    queue = _writers(url) if write and eng.dialect.name == "sqlite" else contextlib.nullcontext()
     try:
-        with maker() as s, s.begin():
+        with queue, maker() as s, s.begin():
             if write and eng.dialect.name == "sqlite":
                 s.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield s

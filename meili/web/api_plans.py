@@ -69,7 +69,8 @@ def _doc_out(s: Session, actor: Actor, doc: Any) -> DocOut:
         s, actor, f"{documents.prefix(doc)}.read_draft", documents.resource_of(doc)
     )
     chain = review.chain_status(s, doc) if doc.current_version else []
-    reviews = [ReviewOut(**{**r, "at": iso(r["at"])}) for r in review.history(s, doc)]
+    history = review.history(s, doc) if doc.current_version else []
+    reviews = [ReviewOut(**{**r, "at": iso(r["at"])}) for r in history]
     return DocOut(
         **rec,
         draft=doc.draft if editable else None,

@@ -97,7 +97,7 @@ def create_app() -> FastAPIOffline:
     app.include_router(pages.router)
     app.include_router(pages_workflow.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.add_middleware(PublicReadCache, prefix=api.PREFIX + "/")
+    app.add_middleware(PublicReadCache, prefix=api.PREFIX + "/", pages=("/", "/zones/*"))
     return app
 
 

@@ -48,9 +48,9 @@ _CACHE: dict[tuple, ZoneTree] = {}
 
 def _stamp(session: Session) -> tuple:
     url = str(session.get_bind().url)
-    zones = session.execute(select(func.count(), func.max(Zone.updated_at))).one()
-    members = session.scalar(select(func.count()).select_from(ZoneMember))
-    return (url, zones[0], str(zones[1]), members)
+    members = select(func.count()).select_from(ZoneMember).scalar_subquery()
+    row = session.execute(select(func.count(), func.max(Zone.updated_at), members)).one()
+    return (url, row[0], str(row[1]), row[2])
 
 
 def zone_tree(session: Session) -> ZoneTree:

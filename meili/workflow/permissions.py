@@ -155,6 +155,12 @@ def bundled_rules() -> tuple[Rule, ...]:
     return tuple(Rule(**r) for r in raw["rules"])
 
 
+@cache
+def _bundled_for(action: str) -> tuple[Rule, ...]:
+    """The bundled rules whose action pattern matches ``action``."""
+    return tuple(r for r in bundled_rules() if fnmatch.fnmatchcase(action, r.action))
+
+
 def stored_rules(session: Session) -> tuple[Rule, ...]:
     """The administrators' rules (read once per session)."""
     kept = session.info.get("meili_rules")
@@ -232,9 +238,8 @@ def decide(session: Session, actor: Actor, action: str, resource: Resource) -> D
     session.info["meili_tree"] = tree
     matches: list[Match] = []
     missed: list[str] = []
-    for rule in (*bundled_rules(), *stored_rules(session)):
-        if not fnmatch.fnmatchcase(action, rule.action):
-            continue
+    stored = tuple(r for r in stored_rules(session) if fnmatch.fnmatchcase(action, r.action))
+    for rule in (*_bundled_for(action), *stored):
         bases = _bases(rule, actor)
         if isinstance(bases, str):
             if rule.who_kind() in ("user", "role") and rule.origin != "bundled":
