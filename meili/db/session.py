@@ -14,7 +14,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -167,6 +167,9 @@ def session(url: str | None = None, *, write: bool = False) -> Iterator[Session]
             yield s
     except StaleDataError:  # a row's version counter moved: another writer came first
         raise Conflict("changed meanwhile by another writer; reload and try again") from None
+    except IntegrityError as exc:  # a rule of the store (unique, foreign key) held: no damage
+        first = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+        raise Conflict(f"refused by the store's rules ({first}); nothing was written") from None
     except DatabaseError as exc:
         problem = _damaged(eng, exc)
         if isinstance(problem, StoreDamaged):

@@ -303,3 +303,13 @@ def test_concurrent_review_one_wins(api_any: TestClient) -> None:
 def test_people_fixture_is_complete() -> None:
     assert set(PEOPLE) >= {"admin", "mee", "expert", "zj", "hz", "ca"}
     assert callable(add_people)
+
+
+def test_signed_in_answers_are_never_kept_for_the_public(api: TestClient) -> None:
+    ca = token(api, "ca")
+    api.post("/api/v1/plans", json={"zone": "X-330127", "title": "草稿"}, headers=ca)
+    mine = api.get("/api/v1/plans", headers=ca).json()
+    assert mine["count"] == 1  # the owner sees its draft…
+    assert api.get("/api/v1/plans").json()["count"] == 0  # …the public does not, after it
+    assert api.get("/api/v1/plans").json()["count"] == 0  # (nor from the kept answer)
+    assert api.get("/api/v1/plans", headers=ca).json()["count"] == 1
