@@ -63,20 +63,38 @@ def read_upload(file: UploadFile) -> bytes:
     return data
 
 
-def _doc_out(s: Session, actor: Actor, doc: Any) -> DocOut:
+def _summary(actor: Actor, doc: Any) -> dict[str, Any]:
+    """A document's record; for the public without the names of people (personal data)."""
     rec = documents.record(doc)
+    if actor.public:
+        rec["created_by"] = ""
+    return rec
+
+
+def _doc_out(s: Session, actor: Actor, doc: Any) -> DocOut:
+    rec = _summary(actor, doc)
     editable = documents.allowed(
         s, actor, f"{documents.prefix(doc)}.read_draft", documents.resource_of(doc)
     )
     chain = review.chain_status(s, doc) if doc.current_version else []
     history = review.history(s, doc) if doc.current_version else []
-    reviews = [ReviewOut(**{**r, "at": iso(r["at"])}) for r in history]
+    reviews = [
+        ReviewOut(**{**r, "at": iso(r["at"]), "reviewer": "" if actor.public else r["reviewer"]})
+        for r in history
+    ]
     return DocOut(
         **rec,
         draft=doc.draft if editable else None,
         chain=[ChainLevel(**c) for c in chain],
         reviews=reviews,
     )
+
+
+def _version(actor: Actor, v: Any) -> VersionOut:
+    rec = documents.version_record(v)
+    if actor.public:
+        rec["submitted_by"] = ""
+    return VersionOut(**rec)
 
 
 def _round_files(name: str) -> dict[str, str]:
@@ -106,7 +124,7 @@ def _routes(kind: str, path: str, tag: str) -> None:
             found = documents.listing(
                 s, actor, kind=kind, zone=zone, state=state, after=after, limit=limit
             )
-            rows = [DocSummary(**documents.record(d)) for d in found]
+            rows = [DocSummary(**_summary(actor, d)) for d in found]
         nxt = rows[-1].id if len(rows) == limit else None
         return DocList(count=len(rows), next_after=nxt, records=rows)
 
@@ -194,8 +212,9 @@ def _routes(kind: str, path: str, tag: str) -> None:
     )
     def versions(request: Request, doc_id: DocId) -> VersionList:
         with session() as s:
-            doc = get_doc(s, api_actor(s, request), doc_id)
-            rows = [VersionOut(**documents.version_record(v)) for v in documents.versions(s, doc)]
+            actor = api_actor(s, request)
+            doc = get_doc(s, actor, doc_id)
+            rows = [_version(actor, v) for v in documents.versions(s, doc)]
         return VersionList(count=len(rows), records=rows)
 
     @router.get(
@@ -206,8 +225,9 @@ def _routes(kind: str, path: str, tag: str) -> None:
     )
     def one_version(request: Request, doc_id: DocId, number: VersionNo) -> VersionOut:
         with session() as s:
-            doc = get_doc(s, api_actor(s, request), doc_id)
-            return VersionOut(**documents.version_record(documents.version(s, doc, number)))
+            actor = api_actor(s, request)
+            doc = get_doc(s, actor, doc_id)
+            return _version(actor, documents.version(s, doc, number))
 
     @router.get(
         f"/{path}/{{doc_id}}/versions/{{number}}/diff",
@@ -227,8 +247,9 @@ def _routes(kind: str, path: str, tag: str) -> None:
         name=f"comments_{kind}",
     )
     def comments(request: Request, doc_id: DocId) -> CommentList:
+        """Review comments are for those signed in (the public reads approved versions)."""
         with session() as s:
-            actor = api_actor(s, request)
+            actor = api_actor(s, request, required=True)
             doc = get_doc(s, actor, doc_id)
             rows = [
                 CommentOut(

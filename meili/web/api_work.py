@@ -33,6 +33,7 @@ from meili.web.auth import api_actor, etag, expected_lock
 from meili.workflow import attachments, evidence, ledger, submissions, uploads
 from meili.workflow.documents import iso
 from meili.workflow.errors import Invalid
+from meili.workflow.roles import Actor
 from meili.workflow.targets import import_targets
 
 router = APIRouter(prefix=PREFIX, responses=WRITE_ERRORS)
@@ -41,8 +42,12 @@ Year = Annotated[int, Query(ge=1990, le=2100)]
 XLSX = attachments.TYPES["xlsx"]
 
 
-def _ev(s, ev) -> EvidenceOut:  # type: ignore[no-untyped-def]
-    return EvidenceOut(**evidence.record(ev, uploads.files_of(s, "evidence", ev.id)))
+def _ev(s, ev, actor: Actor) -> EvidenceOut:  # type: ignore[no-untyped-def]
+    """Evidence; for the public without the names of people (personal data)."""
+    rec = evidence.record(ev, uploads.files_of(s, "evidence", ev.id))
+    if actor.public:
+        rec["submitted_by"], rec["reviewer"] = "", None
+    return EvidenceOut(**rec)
 
 
 @router.get("/evidence", summary="Evidence (the inbox) 佐证材料", response_model=EvidenceList)
@@ -57,7 +62,7 @@ def evidence_list(
     with session() as s:
         actor = api_actor(s, request)
         rows = [
-            _ev(s, e)
+            _ev(s, e, actor)
             for e in evidence.inbox(s, actor, status=status, zone=zone, after=after, limit=limit)
         ]
     return EvidenceList(
@@ -95,16 +100,17 @@ def evidence_submit(
             description=description,
             files=data,
         )
-        return _ev(s, ev)
+        return _ev(s, ev, actor)
 
 
 @router.get("/evidence/{evidence_id}", summary="One piece of evidence", response_model=EvidenceOut)
 def evidence_one(request: Request, response: Response, evidence_id: Id) -> EvidenceOut:
     with session() as s:
+        actor = api_actor(s, request)
         ev = evidence.get_evidence(s, evidence_id)
-        evidence.require_read(s, api_actor(s, request), ev)
+        evidence.require_read(s, actor, ev)
         response.headers["ETag"] = etag(ev.lock)
-        return _ev(s, ev)
+        return _ev(s, ev, actor)
 
 
 def _decide(
@@ -117,7 +123,7 @@ def _decide(
         lock, how = expected_lock(request, body.version)
         evidence.review(s, actor, ev, decision, body.reason, expected=lock, how=how)
         response.headers["ETag"] = etag(ev.lock)
-        return _ev(s, ev)
+        return _ev(s, ev, actor)
 
 
 @router.post(

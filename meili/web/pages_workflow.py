@@ -13,18 +13,19 @@ from __future__ import annotations
 import io
 import json
 import secrets
+from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import UploadFile
 
 from meili import __version__, i18n
 from meili.assess.rounds import load_round, scan_rounds
@@ -96,9 +97,41 @@ def _signed_in(s: Session, request: Request) -> tuple[Actor, str]:
     return actor, csrf
 
 
-async def _form(request: Request, csrf: str) -> FormData:
+@dataclass(frozen=True)
+class Posted:
+    """A posted form, read before the handler runs (files as bytes, at most the attachment
+    limit plus one byte each, so an oversized one is refused by its check)."""
+
+    fields: dict[str, str]
+    files: dict[str, list[tuple[str, bytes]]]
+
+    def get(self, key: str, default: str = "") -> str:
+        return self.fields.get(key, default)
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(self.fields.items())
+
+
+async def posted(request: Request) -> Posted:
+    """The form of a POST (a dependency: the handlers then run in the thread pool)."""
     form = await request.form()
-    check_csrf(csrf, str(form.get("csrf") or ""))
+    fields: dict[str, str] = {}
+    files: dict[str, list[tuple[str, bytes]]] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, UploadFile):
+            if value.filename:
+                data = await value.read(attachments.max_bytes() + 1)
+                files.setdefault(key, []).append((value.filename, data))
+        else:
+            fields[key] = str(value)
+    return Posted(fields, files)
+
+
+Form = Annotated[Posted, Depends(posted)]
+
+
+def _checked(form: Posted, csrf: str) -> Posted:
+    check_csrf(csrf, form.get("csrf"))
     return form
 
 
@@ -135,9 +168,8 @@ def signin_page(request: Request) -> HTMLResponse:
 
 
 @router.post("/signin", response_class=HTMLResponse)
-async def signin(request: Request) -> Response:
-    form = await request.form()
-    check_csrf(request.cookies.get(LOGIN_CSRF_COOKIE), str(form.get("csrf") or ""))
+def signin(request: Request, form: Form) -> Response:
+    check_csrf(request.cookies.get(LOGIN_CSRF_COOKIE), form.get("csrf"))
     username, password = str(form.get("username") or ""), str(form.get("password") or "")
     target = _local(str(form.get("next") or ""))
     with session(write=True) as s:
@@ -167,10 +199,10 @@ async def signin(request: Request) -> Response:
 
 
 @router.post("/signout")
-async def signout(request: Request) -> Response:
+def signout(request: Request, form: Form) -> Response:
     with session(write=True) as s:
         actor, csrf = _signed_in(s, request)
-        await _form(request, csrf)
+        _checked(form, csrf)
         cred, _ = accounts.credential(s, request.cookies[SESSION_COOKIE], "session")
         accounts.revoke_credential(s, cred, actor.username)
     done = RedirectResponse("/", 303)
@@ -268,10 +300,10 @@ def plans_page(request: Request) -> HTMLResponse:
 
 
 @router.post("/plans/new")
-async def plan_new(request: Request) -> Response:
+def plan_new(request: Request, form: Form) -> Response:
     with session(write=True) as s:
         actor, csrf = _signed_in(s, request)
-        form = await _form(request, csrf)
+        form = _checked(form, csrf)
         kind = str(form.get("kind") or "plan")
         zone, title = str(form.get("zone") or ""), str(form.get("title") or "")
         data: dict[str, Any] = {}
@@ -403,7 +435,7 @@ def _areas() -> list[tuple[str, str, str]]:
     return [(k, zh, en) for k, (zh, en) in AREA_NAMES.items()]
 
 
-def _from_form(form: FormData, kind: str, draft: dict[str, Any]) -> dict[str, Any]:
+def _from_form(form: Posted, kind: str, draft: dict[str, Any]) -> dict[str, Any]:
     """A document's content from the editor's fields (structured lists as YAML)."""
     if kind == "self_assessment":
         narrative = {
@@ -443,12 +475,11 @@ def _from_form(form: FormData, kind: str, draft: dict[str, Any]) -> dict[str, An
 
 
 @router.post("/plans/{doc_id}/edit", response_class=HTMLResponse)
-async def plan_edit(request: Request, doc_id: DocId) -> Response:
-    form: FormData | None = None
+def plan_edit(request: Request, doc_id: DocId, form: Form) -> Response:
     try:
         with session(write=True) as s:
             actor, csrf = _signed_in(s, request)
-            form = await _form(request, csrf)
+            form = _checked(form, csrf)
             doc = documents.get_document(s, doc_id)
             documents.require_read(s, actor, doc)
             content = _from_form(form, doc.kind, dict(doc.draft))
@@ -463,7 +494,7 @@ async def plan_edit(request: Request, doc_id: DocId) -> Response:
                 how="version",
             )
     except (Invalid, MeiliError) as exc:
-        if form is None or getattr(exc, "http_status", 400) not in (400, 409):
+        if getattr(exc, "http_status", 400) not in (400, 409):
             raise
         with session() as s:
             actor, csrf = _signed_in(s, request)
@@ -493,10 +524,10 @@ async def plan_edit(request: Request, doc_id: DocId) -> Response:
 
 
 @router.post("/plans/{doc_id}/{action}")
-async def plan_action(request: Request, doc_id: DocId, action: str) -> Response:
+def plan_action(request: Request, doc_id: DocId, action: str, form: Form) -> Response:
     with session(write=True) as s:
         actor, csrf = _signed_in(s, request)
-        form = await _form(request, csrf)
+        form = _checked(form, csrf)
         doc = documents.get_document(s, doc_id)
         documents.require_read(s, actor, doc)
         lock = int(str(form.get("lock") or "0")) or None
@@ -524,11 +555,10 @@ async def plan_action(request: Request, doc_id: DocId, action: str) -> Response:
                 int(number) if number.isdigit() else None,
             )
         elif action == "attach":
-            upload = form.get("file")
-            if not isinstance(upload, UploadFile):
+            if not form.files.get("file"):
                 raise Invalid("choose a file to attach")
-            data = await upload.read(attachments.max_bytes() + 1)
-            documents.attach(s, actor, doc, data, upload.filename or "file")
+            name, data = form.files["file"][0]
+            documents.attach(s, actor, doc, data, name)
         else:
             raise NotFoundError(f"no action {action[:40]!r}")
     review_mode = "&review=1" if action in ("comment",) else ""
@@ -596,14 +626,11 @@ def evidence_page(request: Request) -> HTMLResponse:
 
 
 @router.post("/evidence/new")
-async def evidence_new(request: Request) -> Response:
+def evidence_new(request: Request, form: Form) -> Response:
     with session(write=True) as s:
         actor, csrf = _signed_in(s, request)
-        form = await _form(request, csrf)
-        files = []
-        for upload in form.getlist("files"):
-            if isinstance(upload, UploadFile) and upload.filename:
-                files.append((upload.filename, await upload.read(attachments.max_bytes() + 1)))
+        form = _checked(form, csrf)
+        files = form.files.get("files", [])
         year = str(form.get("year") or "")
         if not year.isdigit():
             raise Invalid("year: a year like 2025")
@@ -622,12 +649,12 @@ async def evidence_new(request: Request) -> Response:
 
 
 @router.post("/evidence/{evidence_id}/{decision}")
-async def evidence_decide(request: Request, evidence_id: DocId, decision: str) -> Response:
+def evidence_decide(request: Request, evidence_id: DocId, decision: str, form: Form) -> Response:
     if decision not in ("accept", "reject"):
         raise NotFoundError(f"no action {decision[:40]!r}")
     with session(write=True) as s:
         actor, csrf = _signed_in(s, request)
-        form = await _form(request, csrf)
+        form = _checked(form, csrf)
         ev = evidence.get_evidence(s, evidence_id)
         evidence.require_read(s, actor, ev)
         evidence.review(
@@ -680,10 +707,10 @@ def ledger_page(request: Request, code: ZoneCode) -> HTMLResponse:
 
 
 @router.post("/ledger/{code}/report/{item_id}")
-async def ledger_report(request: Request, code: ZoneCode, item_id: DocId) -> Response:
+def ledger_report(request: Request, code: ZoneCode, item_id: DocId, form: Form) -> Response:
     with session(write=True) as s:
         actor, csrf = _signed_in(s, request)
-        form = await _form(request, csrf)
+        form = _checked(form, csrf)
         item = ledger.get_item(s, item_id)
         try:
             percent = float(str(form.get("percent") or ""))
@@ -748,22 +775,17 @@ def submissions_template(request: Request, code: ZoneCode) -> Response:
 
 
 @router.post("/submissions/{code}", response_class=HTMLResponse)
-async def submissions_upload(request: Request, code: ZoneCode) -> HTMLResponse:
+def submissions_upload(request: Request, code: ZoneCode, form: Form) -> HTMLResponse:
     with session(write=True) as s:
         actor, csrf = _signed_in(s, request)
-        form = await _form(request, csrf)
+        form = _checked(form, csrf)
         year_text = str(form.get("year") or "")
         if not year_text.isdigit():
             raise Invalid("year: a year like 2024")
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
+        if not form.files.get("file"):
             raise Invalid("choose the filled template to upload")
-        data = await upload.read(attachments.max_bytes() + 1)
-        result = submissions.record(
-            submissions.upload(
-                s, actor, code, int(year_text), data, upload.filename or "upload.xlsx"
-            )
-        )
+        name, data = form.files["file"][0]
+        result = submissions.record(submissions.upload(s, actor, code, int(year_text), data, name))
     with session() as s:
         rows = submissions.status(s, actor, code, int(year_text))
     return render(
@@ -864,10 +886,10 @@ def admin_page(request: Request) -> HTMLResponse:
 
 
 @router.post("/admin/{what}")
-async def admin_post(request: Request, what: str) -> Response:
+def admin_post(request: Request, what: str, form: Form) -> Response:
     with session(write=True) as s:
         actor, csrf = _signed_in(s, request)
-        form = await _form(request, csrf)
+        form = _checked(form, csrf)
         require(s, actor, "users.manage", Resource("users", label="accounts"))
         username = str(form.get("username") or "")
         role = str(form.get("role") or "") or None

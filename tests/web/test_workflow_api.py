@@ -103,6 +103,8 @@ def test_plan_through_the_api(api: TestClient) -> None:
     assert r.json()["state"] == "approved"
     public = api.get(url).json()
     assert public["state"] == "approved" and public["draft"] is None  # no draft for the public
+    assert public["created_by"] == "" and {r["reviewer"] for r in public["reviews"]} == {""}
+    assert api.get(f"{url}/comments").status_code == 401  # review comments: signed in only
     assert api.get("/api/v1/plans").json()["count"] == 1
     targets = api.get("/api/v1/zones/X-330127/targets").json()
     assert {t["indicator_code"] for t in targets["records"]} == {
@@ -147,7 +149,8 @@ def test_evidence_through_the_api(api: TestClient) -> None:
     assert [e["id"] for e in inbox["records"]] == [ev["id"]]
     r = api.post(f"/api/v1/evidence/{ev['id']}/accept", json={"version": ev["lock"]}, headers=hz)
     assert r.status_code == 200 and r.json()["status"] == "accepted"
-    assert api.get("/api/v1/evidence").json()["count"] == 1
+    public = api.get("/api/v1/evidence").json()
+    assert public["count"] == 1 and public["records"][0]["submitted_by"] == ""
 
 
 def test_submission_through_the_api(api: TestClient) -> None:
