@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from meili.workflow.accounts import actor_of, get_user
 from meili.workflow.errors import Unauthenticated
-from meili.workflow.permissions import Resource, require
+from meili.workflow.permissions import ACCOUNTS, require
 from meili.workflow.roles import Actor
 
 AsOption = Annotated[
@@ -65,5 +65,5 @@ def manager(session: Session, username: str | None) -> str:
     if username is None:
         return operator()
     actor = acting(session, username)
-    require(session, actor, "users.manage", Resource("users", label="accounts"))
+    require(session, actor, "users.manage", ACCOUNTS)
     return actor.username

@@ -28,8 +28,8 @@ from meili.web.api_models import (
 from meili.web.auth import api_actor, remote
 from meili.workflow import accounts, documents
 from meili.workflow.accounts import user_record
-from meili.workflow.errors import Forbidden, Invalid, Unauthenticated
-from meili.workflow.permissions import ACTIONS, Resource, decide, require
+from meili.workflow.errors import Invalid, Unauthenticated
+from meili.workflow.permissions import ACCOUNTS, ACTIONS, AUDIT, Resource, decide, require
 
 #: every status a workflow route may answer besides 200 (each with the error body)
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -99,7 +99,7 @@ def revoke_token(request: Request, token_id: Annotated[int, Path(ge=1, le=2**31 
         if cred is None or cred.kind != "token":
             raise NotFoundError(f"no token #{token_id}")
         if cred.user_id != actor.user_id:
-            require(s, actor, "users.manage", Resource("users", label="accounts"))
+            require(s, actor, "users.manage", ACCOUNTS)
         accounts.revoke_credential(s, cred, actor.username)
 
 
@@ -113,7 +113,7 @@ def me(request: Request) -> MeOut:
 
 def _admin(s: Any, request: Request) -> str:
     actor = api_actor(s, request, required=True)
-    require(s, actor, "users.manage", Resource("users", label="accounts"))
+    require(s, actor, "users.manage", ACCOUNTS)
     return actor.username
 
 
@@ -198,8 +198,7 @@ def explain(
 
 def _auditor(s: Any, request: Request) -> None:
     actor = api_actor(s, request, required=True)
-    if not decide(s, actor, "audit.read", Resource("audit", label="audit log")).allowed:
-        raise Forbidden("only administrators read the audit log")
+    require(s, actor, "audit.read", AUDIT)
 
 
 @router.get("/audit", summary="Audit chain entries 审计日志", response_model=AuditList)

@@ -53,9 +53,9 @@ from meili.workflow import (
     uploads,
 )
 from meili.workflow.content import FUNDING, PROJECT_STATUS
-from meili.workflow.errors import Forbidden, Invalid, Unauthenticated
+from meili.workflow.errors import Invalid, Unauthenticated
 from meili.workflow.hierarchy import zone_tree
-from meili.workflow.permissions import ACTIONS, Resource, allowed, decide, require
+from meili.workflow.permissions import ACCOUNTS, ACTIONS, AUDIT, Resource, allowed, decide, require
 from meili.workflow.roles import ROLES, Actor
 
 HERE = FilePath(__file__).parent
@@ -812,9 +812,7 @@ def audit_page(request: Request) -> HTMLResponse:
     after_n = int(after) if after.isdigit() else 0
     with session() as s:
         actor, csrf = _signed_in(s, request)
-        decision = decide(s, actor, "audit.read", Resource("audit", label="audit log"))
-        if not decision.allowed:
-            raise Forbidden(decision.explain()[0])
+        require(s, actor, "audit.read", AUDIT)
         count, broken = audit.verify(s)
         rows = [audit.record(e) for e in audit.entries(s, after=after_n, limit=100)]
     return render(
@@ -835,8 +833,7 @@ def audit_page(request: Request) -> HTMLResponse:
 def audit_export(request: Request) -> Response:
     with session() as s:
         actor, _ = _signed_in(s, request)
-        if not decide(s, actor, "audit.read", Resource("audit", label="audit log")).allowed:
-            raise Forbidden("only administrators read the audit log")
+        require(s, actor, "audit.read", AUDIT)
         body = "".join(
             json.dumps(audit.record(e), ensure_ascii=False, sort_keys=True) + "\n"
             for e in audit.entries(s)
@@ -853,9 +850,7 @@ def admin_page(request: Request) -> HTMLResponse:
     q = request.query_params
     with session() as s:
         actor, csrf = _signed_in(s, request)
-        decision = decide(s, actor, "users.manage", Resource("users", label="accounts"))
-        if not decision.allowed:
-            raise Forbidden(decision.explain()[0])
+        require(s, actor, "users.manage", ACCOUNTS)
         users = [accounts.user_record(u) for u in accounts.list_users(s)]
         explained = None
         if q.get("user") and q.get("action") in ACTIONS:
@@ -890,7 +885,7 @@ def admin_post(request: Request, what: str, form: Form) -> Response:
     with session(write=True) as s:
         actor, csrf = _signed_in(s, request)
         form = _checked(form, csrf)
-        require(s, actor, "users.manage", Resource("users", label="accounts"))
+        require(s, actor, "users.manage", ACCOUNTS)
         username = str(form.get("username") or "")
         role = str(form.get("role") or "") or None
         zone = str(form.get("zone") or "") or None

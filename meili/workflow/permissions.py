@@ -79,6 +79,10 @@ class Resource:
         return self.label or f"{self.kind} of {self.zone or 'no zone'}"
 
 
+ACCOUNTS = Resource("users", label="accounts")
+AUDIT = Resource("audit", label="audit log")
+
+
 @dataclass(frozen=True)
 class Rule:
     """One rule: ``effect`` for ``who`` doing ``action`` within ``scope`` (of ``zone``)."""
