@@ -59,6 +59,14 @@ class ProblemsFound(MeiliError):
     exit_code = 1
 
 
+class Conflict(MeiliError):
+    """The thing changed meanwhile (another writer came first) or its state forbids the
+    action (exit code 1; HTTP 409)."""
+
+    exit_code = 1
+    http_status = 409
+
+
 class StoreDamaged(MeiliError):
     """A file of the store (lake manifest or part, round, database) is damaged (exit code 4).
 

@@ -36,6 +36,14 @@ GROUPS: list[tuple[str, str | None]] = [
     ("noise", "noise"),
     ("carbon", "carbon"),
     ("serve", None),
+    ("users", "users"),
+    ("permissions", "permissions"),
+    ("plans", "plans"),
+    ("selfassess", "selfassess"),
+    ("evidence", "evidence"),
+    ("submissions", "submissions"),
+    ("ledger", "ledger"),
+    ("audit", "audit"),
 ]
 
 # typer bundles its own copy of click; usage errors may come from either.

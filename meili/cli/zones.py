@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
+from meili.cli import targets
 from meili.cli.common import Shown, emit, listing
 from meili.db.session import session
 from meili.errors import Location, MeiliError, UserError, ValidationFailed
@@ -31,6 +32,7 @@ app = typer.Typer(
     help="Pilot zones: add, list, show, update, retire. 先行区名录：新增、列表、详情、修改、撤销。",
     no_args_is_help=True,
 )
+app.add_typer(targets.app, name="targets")
 
 LIST_COLUMNS = ["code", "name_zh", "name_en", "tier", "status", "members", "themes"]
 Members = Annotated[

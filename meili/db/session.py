@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -12,13 +14,18 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from meili.config import settings
-from meili.errors import StoreDamaged, UserError
+from meili.db import audit as _audit  # noqa: F401  (chains every audit entry on flush)
+from meili.errors import Conflict, StoreDamaged, UserError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+#: how long a SQLite writer waits for the one write lock before giving up (many writers
+#: queue for it under load: the web app's concurrent requests)
+SQLITE_BUSY_SECONDS = 60
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -30,9 +37,11 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
 
 @cache
 def _engine(url: str) -> Engine:
+    args: dict = {}
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True)
+        args = {"connect_args": {"timeout": SQLITE_BUSY_SECONDS}}
+    engine = create_engine(url, future=True, **args)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -116,6 +125,18 @@ def head_revision() -> str | None:
 _CURRENT: set[str] = set()
 
 
+@cache
+def _writers(url: str) -> threading.Lock:
+    """The writers of one process queue here for a SQLite database's single write lock
+    (woken at once when it is free, instead of SQLite's sleeping retries)."""
+    return threading.Lock()
+
+
+@cache
+def _maker(eng: Engine) -> sessionmaker[Session]:
+    return sessionmaker(eng, expire_on_commit=False)
+
+
 def _check_revision(eng: Engine, url: str) -> None:
     """The store must be at the newest migration. Once seen there, a process does not ask
     again for the same database (migrations run through :func:`upgrade`, which forgets)."""
@@ -127,18 +148,28 @@ def _check_revision(eng: Engine, url: str) -> None:
 
 
 @contextmanager
-def session(url: str | None = None) -> Iterator[Session]:
+def session(url: str | None = None, *, write: bool = False) -> Iterator[Session]:
     """A session in one transaction: committed on success, rolled back on any error.
 
-    A damaged database raises :class:`StoreDamaged` (exit code 4) naming the file.
+    ``write``: the transaction will write, so on SQLite it takes the write lock at its start
+    (``BEGIN IMMEDIATE``; concurrent writers wait their turn instead of failing on a stale
+    read). A damaged database raises :class:`StoreDamaged` (exit code 4) naming the file.
     """
     url = url or settings().database_url
     eng = engine(url)
     _check_revision(eng, url)
-    maker = sessionmaker(eng, expire_on_commit=False)
+    maker = _maker(eng)
+    queue = _writers(url) if write and eng.dialect.name == "sqlite" else contextlib.nullcontext()
     try:
-        with maker() as s, s.begin():
+        with queue, maker() as s, s.begin():
+            if write and eng.dialect.name == "sqlite":
+                s.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield s
+    except StaleDataError:  # a row's version counter moved: another writer came first
+        raise Conflict("changed meanwhile by another writer; reload and try again") from None
+    except IntegrityError as exc:  # a rule of the store (unique, foreign key) held: no damage
+        first = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+        raise Conflict(f"refused by the store's rules ({first}); nothing was written") from None
     except DatabaseError as exc:
         problem = _damaged(eng, exc)
         if isinstance(problem, StoreDamaged):

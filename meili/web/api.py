@@ -1,4 +1,7 @@
-"""Read-only JSON API under ``/api/v1``: divisions, zones, the indicator framework, rounds.
+"""Public JSON API under ``/api/v1``: divisions, zones, the indicator framework, rounds.
+
+Rounds are shown only once published (:mod:`meili.workflow.publication`): for every zone
+by the Ministry, or for one zone by its approved self-assessment.
 
 Every path parameter is checked (length and characters) before it reaches a query or the
 file system; every error answers with a JSON body ``{"error": …}`` and a documented status:
@@ -27,6 +30,7 @@ from meili.registry.division_store import (
     list_divisions,
 )
 from meili.registry.zones import Status, Tier, get_zone, list_zones, member_names, zone_record
+from meili.workflow.publication import ALL, public_zones
 
 PREFIX = "/api/v1"
 
@@ -161,15 +165,28 @@ def indicator(code: IndicatorCode, version: Version = None) -> dict[str, Any]:
     raise NotFoundError(f"no indicator {code!r} in {fw.code}@{fw.version}")
 
 
-@router.get("/rounds", summary="Assessment rounds 评估轮次")
+def _published() -> dict[str, set[str]]:
+    with session() as s:
+        return public_zones(s)
+
+
+@router.get("/rounds", summary="Published assessment rounds 已发布的评估轮次")
 def rounds() -> dict[str, Any]:
-    """Every readable round; a damaged one is listed under ``problems`` (file, problem)."""
+    """Every readable round that is public (for every zone, or for the zones whose
+    self-assessment wrapping it was approved: ``public_zones``); a damaged one is listed
+    under ``problems`` (file, problem)."""
     good, bad = scan_rounds()
+    published = _published()
+    shown = [
+        {**m, "public_zones": sorted(published[m["round"]])}
+        for m in good
+        if m["round"] in published
+    ]
     problems = [{"file": exc.file, "problem": exc.problem} for exc in bad]
-    return _records(good, problems=problems)
+    return _records(shown, problems=problems)
 
 
-@router.get("/rounds/{name}/{table}", summary="A table of a frozen round 评估结果")
+@router.get("/rounds/{name}/{table}", summary="A table of a published round 评估结果")
 def round_table(
     name: RoundName,
     table: RoundTable,
@@ -177,7 +194,12 @@ def round_table(
     indicator: str | None = Query(None, max_length=128, description="Only this indicator"),
     limit: int = Query(1000, ge=1, le=100_000),
 ) -> dict[str, Any]:
+    public = _published().get(name)
+    if not public:
+        raise NotFoundError(f"no published round {name!r}; see /api/v1/rounds")
     meta, frame = load_round(name, table)
+    if ALL not in public and "zone" in frame:
+        frame = frame[frame["zone"].isin(public)]
     if zone is not None and "zone" in frame:
         frame = frame[frame["zone"] == zone]
     if indicator is not None and "indicator" in frame:

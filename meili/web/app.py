@@ -22,7 +22,7 @@ from fastapi_offline import FastAPIOffline
 
 from meili import __version__
 from meili.errors import MeiliError, NotFoundError, StoreDamaged
-from meili.web import api, pages
+from meili.web import api, api_accounts, api_plans, api_work, pages, pages_workflow
 from meili.web.cache import PublicReadCache
 
 HERE = Path(__file__).parent
@@ -31,7 +31,9 @@ HERE = Path(__file__).parent
 def _status(exc: MeiliError) -> int:
     if isinstance(exc, StoreDamaged):
         return 503
-    return 404 if isinstance(exc, NotFoundError) else 400
+    if isinstance(exc, NotFoundError):
+        return 404
+    return getattr(exc, "http_status", 400)
 
 
 def _wants_html(request: Request) -> bool:
@@ -44,10 +46,15 @@ def create_app() -> FastAPIOffline:
         title="Meili 美丽 API",
         version=__version__,
         description=(
-            "Read-only API of the Beautiful China Pilot Zones platform "
-            "(美丽中国先行区平台只读接口): divisions, zones, indicator framework, rounds. "
-            'Errors answer with a JSON body `{"error": …}`: 400 bad request, 404 not found, '
-            "422 invalid parameter, 503 a damaged store (run `meili data check`)."
+            "API of the Beautiful China Pilot Zones platform (美丽中国先行区平台接口): public "
+            "reads of divisions, zones, the indicator framework and published rounds; the "
+            "programme's workflow (plans and tiered review, self-assessments, evidence, data "
+            "submission, ledger, audit) for signed-in users with a bearer token from "
+            "`POST /api/v1/auth/token`. Writes name the version they read (`If-Match` or "
+            '`version`). Errors answer with a JSON body `{"error": …}`: 400 bad request, 401 '
+            "not signed in, 403 not allowed, 404 not found, 409 conflict, 412 stale If-Match, "
+            "422 invalid parameter, 428 version required, 429 throttled, 503 a damaged store "
+            "(run `meili data check`)."
         ),
     )
 
@@ -55,8 +62,11 @@ def create_app() -> FastAPIOffline:
     async def _meili_error(request: Request, exc: MeiliError):  # type: ignore[no-untyped-def]
         code = _status(exc)
         if _wants_html(request):
+            if code == 401:
+                return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
             return pages.error_page(request, code, str(exc))
-        return JSONResponse({"error": str(exc)}, status_code=code)
+        headers = {"WWW-Authenticate": "Bearer"} if code == 401 else None
+        return JSONResponse({"error": str(exc)}, status_code=code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):  # type: ignore[no-untyped-def]
@@ -72,6 +82,9 @@ def create_app() -> FastAPIOffline:
         )
 
     app.include_router(api.router)
+    app.include_router(api_accounts.router)
+    app.include_router(api_plans.router)
+    app.include_router(api_work.router)
 
     @app.get("/api/{rest:path}", include_in_schema=False)
     def _first_api(rest: str, request: Request) -> RedirectResponse:
@@ -82,8 +95,9 @@ def create_app() -> FastAPIOffline:
         return RedirectResponse(f"{api.PREFIX}/{rest}{query}", status_code=308)
 
     app.include_router(pages.router)
+    app.include_router(pages_workflow.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.add_middleware(PublicReadCache, prefix=api.PREFIX + "/")
+    app.add_middleware(PublicReadCache, prefix=api.PREFIX + "/", pages=("/", "/zones/*"))
     return app
 
 

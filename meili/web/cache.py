@@ -1,15 +1,19 @@
-"""Answers of public API reads kept in memory until the store changes.
+"""Answers of public API reads and public pages kept in memory until the store changes.
 
-The public reads (divisions, zones, frameworks, rounds) change only when the store does, so
+The public reads (divisions, zones, frameworks, published rounds, approved plans) and the
+public portal pages (the zone list and zone pages) change only when the store does, so
 a successful answer is kept and served again while the store's *stamp* is the same: the
 size and modification time of the SQLite file and its write-ahead log, of the rounds folder
 and each ``round.json``, and of the lake manifest. With another database (PostgreSQL) the
 stamp also changes every :data:`TTL` seconds, so a change made elsewhere shows within that
-time. Kept answers are dropped least recently used first beyond :data:`SIZE`.
+time. Kept answers are dropped least recently used first beyond :data:`SIZE`. Requests for
+an answer that is being made wait for it instead of making it again (no stampede when the
+stamp changes under load).
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections import OrderedDict
@@ -56,30 +60,53 @@ def store_stamp() -> tuple:
     return tuple(parts)
 
 
-class PublicReadCache:
-    """ASGI middleware: GET answers under ``prefix`` with status 200, kept per store stamp."""
+def _personal(scope: Scope) -> bool:
+    """A request with credentials (a token or a cookie): its answer is never kept."""
+    return any(name in (b"authorization", b"cookie") for name, _ in scope.get("headers", ()))
 
-    def __init__(self, app: ASGIApp, prefix: str) -> None:
+
+class PublicReadCache:
+    """ASGI middleware: GET answers under ``prefix`` with status 200, kept per store stamp.
+
+    Only anonymous requests are answered from or kept in memory: what a signed-in user
+    sees depends on who asks."""
+
+    def __init__(self, app: ASGIApp, prefix: str, pages: tuple[str, ...] = ()) -> None:
         self.app = app
         self.prefix = prefix
+        self.pages = pages
         self.kept: OrderedDict[tuple, tuple[int, list, bytes]] = OrderedDict()
+        self.pending: dict[tuple, asyncio.Event] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
             scope["type"] != "http"
             or scope["method"] != "GET"
-            or not scope["path"].startswith(self.prefix)
+            or not (scope["path"].startswith(self.prefix) or self._page(scope["path"]))
+            or _personal(scope)
         ):
             await self.app(scope, receive, send)
             return
         key = (scope["path"], scope.get("query_string", b""), store_stamp())
         hit = self.kept.get(key)
+        if hit is None and key in self.pending:  # the same answer is being made: wait for it
+            await self.pending[key].wait()
+            hit = self.kept.get(key)
         if hit is not None:
             self.kept.move_to_end(key)
             status, headers, body = hit
             await send({"type": "http.response.start", "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": body})
             return
+        done = self.pending[key] = asyncio.Event()
+        try:
+            await self._make(key, scope, receive, send)
+        finally:
+            del self.pending[key]
+            done.set()
+
+    async def _make(self, key: tuple, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer the request and keep a successful answer under ``key``."""
         start: Message = {}
         chunks: list[bytes] = []
 
@@ -95,3 +122,7 @@ class PublicReadCache:
             await send(message)
 
         await self.app(scope, receive, keep)
+
+    def _page(self, path: str) -> bool:
+        """A public page kept like an API read (``pages``: exact paths or ``prefix*``)."""
+        return any(path == p or (p.endswith("*") and path.startswith(p[:-1])) for p in self.pages)

@@ -25,6 +25,7 @@ from meili.registry.zones import (
     member_names,
     zone_record,
 )
+from meili.workflow.publication import is_public, public_zones
 
 HERE = FilePath(__file__).parent
 router = APIRouter()
@@ -70,13 +71,16 @@ STATUS_LABELS = {
 
 @router.get("/zones/{code}", response_class=HTMLResponse, include_in_schema=False)
 def zone_page(request: Request, code: ZoneCode) -> HTMLResponse:
-    """One zone: members, themes and its results in the latest readable assessment round;
-    a damaged round is named on the page, and the one before it is shown."""
+    """One zone: members, themes and its results in the latest readable round published
+    for it; a damaged round is named on the page, and the one before it is shown."""
     with session() as s:
         zone = get_zone(s, code)
         record = zone_record(zone, member_names(s, [zone]))
         fw = get_framework(s)
     rounds, damaged = scan_rounds()
+    with session() as s:
+        published = public_zones(s)
+    rounds = [m for m in rounds if is_public(published, m["round"], code)]
     problems = [exc.problem for exc in damaged]
     latest, verdicts, comparison = None, None, None
     for meta in reversed(rounds):

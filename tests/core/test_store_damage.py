@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from cli_support import one_line_error, run
 from fastapi.testclient import TestClient
+from workflow_support import publish
 
 from meili.assess.rounds import run_round
 from meili.config import settings
@@ -85,6 +86,8 @@ def test_corrupt_parquet_part(lake: Path, capsys) -> None:
 def test_corrupt_round_json(store: Path, capsys) -> None:
     run_round("good", 2024, first_year=2023, allow_empty=True)
     run_round("bad", 2024, first_year=2023, allow_empty=True)
+    publish("good")
+    publish("bad")
     meta = settings().home / "rounds" / "bad" / "round.json"
     meta.write_text("{not json", "utf-8")
     code, _, err = run(["assess", "rounds"], capsys)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from workflow_support import publish
 
 from meili.web.app import create_app
 
@@ -63,6 +64,9 @@ def test_rounds_api(client: TestClient) -> None:
 
     # no data in the lake: every value is missing
     run_round("r1", 2024, first_year=2023, allow_empty=True)
+    assert client.get("/api/v1/rounds").json()["count"] == 0  # computed, not published
+    assert client.get("/api/v1/rounds/r1/verdicts").status_code == 404
+    publish("r1")
     assert client.get("/api/v1/rounds").json()["records"][0]["round"] == "r1"
     body = client.get("/api/v1/rounds/r1/verdicts", params={"zone": "R-JJJ"}).json()
     assert body["count"] > 0 and {r["zone"] for r in body["records"]} == {"R-JJJ"}
@@ -78,6 +82,8 @@ def test_zone_page_with_and_without_a_round(client: TestClient) -> None:
     from meili.assess.rounds import run_round
 
     run_round("r1", 2024, first_year=2023, allow_empty=True)
+    assert "尚无评估轮次" in client.get("/zones/P-330000").text  # not published yet
+    publish("r1")
     html = client.get("/zones/P-330000").text
     assert "评估轮次 r1" in html
     assert "推动绿色低碳发展" in html and "Green low-carbon development" in html
