@@ -32,6 +32,7 @@ from meili.errors import NotFoundError
 from meili.framework.schema import AREA_NAMES, Framework, Indicator
 from meili.ingest.pipeline import ingest_paths
 from meili.lake.quarantine import quarantine_rows
+from meili.methods import find
 from meili.workflow import attachments
 from meili.workflow.accounts import now
 from meili.workflow.errors import Invalid
@@ -64,9 +65,12 @@ README = "填报说明 README"
 
 
 def reported_indicators(fw: Framework, tier: str) -> list[Indicator]:
-    """The indicators a zone of ``tier`` reports itself (numbers, not computed, not states)."""
+    """The indicators a zone of ``tier`` files itself: numbers whose registered method is of
+    kind ``reported`` (not computed from the lake or from stats inputs, not states)."""
     return [
-        i for i in fw.indicators if tier in i.tiers and i.computable and not i.computed_by_platform
+        i
+        for i in fw.indicators
+        if tier in i.tiers and i.computable and (m := find(i.method)) and m.kind == "reported"
     ]
 
 
