@@ -49,6 +49,8 @@ class Engine(Protocol):
 
     def fetch_arrow(self, sql: str) -> pa.Table: ...
 
+    def columns(self, dataset: str) -> list[str] | None: ...
+
 
 def lake_files(dataset: str, root: Path | None = None, as_of: int | None = None) -> list[str]:
     """Live Parquet files of a lake dataset at version ``as_of`` (manifest batches, or a
@@ -117,6 +119,15 @@ class DuckDBEngine:
 
     def fetch_arrow(self, sql: str) -> pa.Table:
         return self.con.sql(sql).to_arrow_table()
+
+    def columns(self, dataset: str) -> list[str] | None:
+        """Column names of a lake dataset (or registered frame); None when there is none."""
+        found = self.con.execute(
+            "SELECT 1 FROM information_schema.tables WHERE table_name = ?", [dataset]
+        ).fetchall()
+        if not found:
+            return None
+        return [r[0] for r in self.con.execute(f"DESCRIBE {dataset}").fetchall()]
 
 
 class FrameEngine(DuckDBEngine):
@@ -254,17 +265,28 @@ class SparkEngine:
         table = pa.Table.from_pandas(frame, preserve_index=False)
         self.spark.createDataFrame(table).createOrReplaceTempView(name)
 
-    def register_lake(self, name: str, dataset: str, columns: list[str]) -> None:
+    def _files(self, dataset: str) -> list[str]:
         if self.snapshot_url is None:
-            files = lake_files(dataset, self.root, self.lake_version)
-        else:
-            files = snapshot.spark_paths(self.snapshot_url, dataset)
-            if files and files[0].startswith("s3a://"):
-                self._need_s3a()
+            return lake_files(dataset, self.root, self.lake_version)
+        files = snapshot.spark_paths(self.snapshot_url, dataset)
+        if files and files[0].startswith("s3a://"):
+            self._need_s3a()
+        return files
+
+    def register_lake(self, name: str, dataset: str, columns: list[str]) -> None:
+        files = self._files(dataset)
         if not files:
             raise FileNotFoundError(f"lake dataset {dataset} has no files")
         df = self.spark.read.option("mergeSchema", "true").parquet(*files)
         df.select(*columns).createOrReplaceTempView(name)
+
+    def columns(self, dataset: str) -> list[str] | None:
+        """Column names of a lake dataset (from its Parquet footers); None when it has no
+        file."""
+        files = self._files(dataset)
+        if not files:
+            return None
+        return list(self.spark.read.option("mergeSchema", "true").parquet(*files).columns)
 
     def _need_s3a(self) -> None:
         """A user error unless Spark can read ``s3a://`` (hadoop-aws on its classpath)."""

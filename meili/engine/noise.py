@@ -3,8 +3,9 @@
 [@gb3096-2008:t1] — with the unconfirmed values listed in :mod:`meili.standards.noise.gb3096`.
 
 The dataset holds one row per point and time with ``leq_day`` and ``leq_night`` (dB(A)); it is
-unpivoted in DuckDB to one measurement per (point, time, period) and rated by
-:func:`meili.standards.noise.compliance_rates` (达标率 = compliant / valid × 100).
+unpivoted by the engine (DuckDB or Spark, one definition) to one measurement per (point, time,
+period) and rated by :func:`meili.standards.noise.compliance_rates` (达标率 = compliant /
+valid × 100).
 """
 
 from __future__ import annotations
@@ -14,19 +15,48 @@ from typing import Final
 import duckdb
 import pandas as pd
 
+from meili.engine import DuckDBEngine, Engine, FrameEngine
 from meili.errors import UserError
 from meili.standards.noise.gb3096 import compliance_rates
 
 STANDARD: Final = "GB 3096-2008"
+Source = duckdb.DuckDBPyConnection | pd.DataFrame | Engine
 
 
-def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-    return {r[0] for r in rows}
+def _engine(source: Source) -> Engine:
+    if isinstance(source, pd.DataFrame):
+        return FrameEngine({"noise": source})
+    if isinstance(source, duckdb.DuckDBPyConnection):
+        return DuckDBEngine(None, source)
+    return source
+
+
+def _stamp(t: pd.Timestamp) -> str:
+    return f"TIMESTAMP '{t.strftime('%Y-%m-%d %H:%M:%S.%f')}'"
+
+
+def measurements_sql(extra: list[str], start: object | None, end: object | None) -> str:
+    """The definition of :func:`noise_measurements` (DuckDB SQL, run on either engine): one
+    row per (point, time, period) from the ``noise`` rows' ``leq_day`` and ``leq_night``."""
+    cond = []
+    if start is not None:
+        cond.append(f"time >= {_stamp(pd.Timestamp(start))}")
+    if end is not None:
+        e = pd.Timestamp(end)
+        e = e + pd.Timedelta(days=1) if e == e.normalize() else e
+        cond.append(f"time < {_stamp(e)}")
+    where = f" WHERE {' AND '.join(cond)}" if cond else ""
+    more = "".join(f', "{c}"' for c in extra)
+    zone = "CAST(zone_class AS VARCHAR) AS zone_class"
+    return " UNION ALL ".join(
+        f"SELECT point_code, {zone}, time{more}, '{p}' AS period, leq_{p} AS leq "
+        f"FROM noise_rows{where}"
+        for p in ("day", "night")
+    )
 
 
 def noise_measurements(
-    source: duckdb.DuckDBPyConnection | pd.DataFrame,
+    source: Source,
     start: object | None = None,
     end: object | None = None,
     *,
@@ -34,42 +64,47 @@ def noise_measurements(
 ) -> pd.DataFrame:
     """Long frame ``point_code, zone_class, time, period (day/night), leq`` [+ ``by``].
 
-    Period ``start ≤ time < end``; a date-only ``end`` includes that whole day.
+    Period ``start ≤ time < end``; a date-only ``end`` includes that whole day. ``source``:
+    an engine (DuckDB or Spark, the same rows), a DuckDB connection over the lake or a frame
+    of ``noise`` rows. Rows are sorted by period, point, time (and ``by``).
     """
-    if isinstance(source, pd.DataFrame):
-        con = duckdb.connect()
-        con.register("noise", source)
-    else:
-        con = source
-    if "noise" not in _tables(con):
+    eng = _engine(source)
+    cols = eng.columns("noise")
+    if cols is None:
         raise UserError("the lake has no noise data; run `meili ingest noise FILE`")
-    cols = {r[0] for r in con.execute("DESCRIBE noise").fetchall()}
-    extra = ""
+    extra = []
     if by not in (None, "zone_class"):
         if by not in cols:
             raise UserError(f"the noise dataset has no {by!r} column to group by")
-        extra = f', "{by}"'
-    where, params = [], []
-    if start is not None:
-        where.append("time >= ?")
-        params.append(pd.Timestamp(start).to_pydatetime())
-    if end is not None:
-        e = pd.Timestamp(end)
-        e = e + pd.Timedelta(days=1) if e == e.normalize() else e
-        where.append("time < ?")
-        params.append(e.to_pydatetime())
-    cond = f"WHERE {' AND '.join(where)}" if where else ""
-    sql = (
-        f"SELECT point_code, zone_class, time{extra}, 'day' AS period, leq_day AS leq "
-        f"FROM noise {cond} UNION ALL "
-        f"SELECT point_code, zone_class, time{extra}, 'night' AS period, leq_night AS leq "
-        f"FROM noise {cond}"
+        extra = [by]
+    eng.register_lake(
+        "noise_rows", "noise", ["point_code", "zone_class", "time", *extra, "leq_day", "leq_night"]
     )
-    return con.execute(sql, params * 2).df()
+    out = eng.fetch(measurements_sql(extra, start, end))
+    out["time"] = out["time"].astype("datetime64[us]")  # the lake's unit, on every engine
+    keys = ["period", "point_code", "time", *extra]
+    out = out.sort_values(keys, kind="stable").reset_index(drop=True)
+    return out[["point_code", "zone_class", "time", *extra, "period", "leq"]]
+
+
+def noise_batches(source: Source, start: object, end: object) -> list[str]:
+    """The lake batches holding noise rows of ``[start, end]`` (lineage), sorted."""
+    eng = _engine(source)
+    cols = eng.columns("noise")
+    if cols is None or "batch_id" not in cols:
+        return []
+    eng.register_lake("noise_batches", "noise", ["time", "batch_id"])
+    e = pd.Timestamp(end)
+    e = e + pd.Timedelta(days=1) if e == e.normalize() else e
+    got = eng.fetch(
+        "SELECT DISTINCT batch_id FROM noise_batches WHERE "
+        f"time >= {_stamp(pd.Timestamp(start))} AND time < {_stamp(e)}"
+    )
+    return sorted(str(b) for b in got["batch_id"].dropna())
 
 
 def compliance(
-    source: duckdb.DuckDBPyConnection | pd.DataFrame,
+    source: Source,
     start: object | None = None,
     end: object | None = None,
     *,

@@ -22,6 +22,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from meili.engine import DuckDBEngine, Engine, FrameEngine
+from meili.engine.exact_sql import mean_sql
 from meili.errors import UserError
 from meili.standards.water.cwqi import DEFAULT_VARIANT, city_cwqi, cwqi_change, rank_cwqi
 from meili.standards.water.evaluation2011 import classify, quality_grade
@@ -32,7 +34,10 @@ from meili.standards.water.names import waterbody_from_name
 STANDARD: Final = "GB 3838-2002; 环办〔2011〕22号"
 CWQI_STANDARD: Final = "环办监测〔2017〕51号; GB 3838-2002"
 UNKNOWN: Final = "(未知)"
-Source = duckdb.DuckDBPyConnection | pd.DataFrame
+#: Parameters averaged for the lake TLI that GB 3838 Table 1 has not: chlorophyll a (mg/L in
+#: the lake) and transparency SD (m) [@tli-2001:formula].
+TROPHIC_ONLY: Final = ("chla", "sd")
+Source = duckdb.DuckDBPyConnection | pd.DataFrame | Engine
 GroupBy = Literal["province", "basin", "city"]
 
 
@@ -60,11 +65,13 @@ def period_bounds(start: object, end: object) -> tuple[pd.Timestamp, pd.Timestam
     return s, e
 
 
-def _connection(source: Source) -> duckdb.DuckDBPyConnection:
+def as_engine(source: Source) -> Engine:
+    """The engine a source is read through: an engine as given; a DuckDB connection holding
+    the lake's views, or a frame of ``water_samples``, on DuckDB."""
     if isinstance(source, pd.DataFrame):
-        con = duckdb.connect()
-        con.register("water_samples", source)
-        return con
+        return FrameEngine({"water_samples": source})
+    if isinstance(source, duckdb.DuckDBPyConnection):
+        return DuckDBEngine(None, source)
     return source
 
 
@@ -73,8 +80,45 @@ def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in rows}
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(value: object) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _stamp(t: pd.Timestamp) -> str:
+    return f"TIMESTAMP '{t.strftime('%Y-%m-%d %H:%M:%S.%f')}'"
+
+
+def section_means_sql(
+    items: list[str],
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    *,
+    has_province: bool = True,
+    has_basin: bool = True,
+    where: dict[str, str] | None = None,
+    table: str = "water_samples",
+) -> str:
+    """The definition of :func:`section_means` (DuckDB SQL, run on either engine).
+
+    Means are :func:`meili.engine.exact_sql.mean_sql` (the same bits on DuckDB and Spark,
+    whatever the order of rows); the basin of a section is its smallest name (one per
+    section in the releases; ``min`` keeps the choice the same on every engine).
+    """
+    means = ", ".join(f"{mean_sql(f'{_q(c)}')} AS {_q(c)}" for c in items)
+    cond = [f"time >= {_stamp(start)}", f"time < {_stamp(end)}"]
+    cond += [f"{k} = {_literal(v)}" for k, v in (where or {}).items()]
+    prov = "province" if has_province else "CAST(NULL AS VARCHAR)"
+    basin = "min(basin)" if has_basin else "CAST(NULL AS VARCHAR)"
+    group = "province, section" if has_province else "section"
+    return (
+        f"SELECT {prov} AS province, section, {basin} AS basin, count(*) AS n_samples"
+        f"{', ' + means if means else ''} FROM {table} WHERE {' AND '.join(cond)} "
+        f"GROUP BY {group}"
+    )
 
 
 def section_means(
@@ -89,59 +133,87 @@ def section_means(
     """Arithmetic period mean of each GB 3838 item per section (环办〔2011〕22号 数据统计).
 
     One row per (province, section) with ``basin``, ``n_samples``, the item means (and the
-    mean water temperature ``temp_c``, for the DO saturation of GB 3838 Class Ⅰ), ``waterbody``
+    mean water temperature ``temp_c``, for the DO saturation of GB 3838 Class Ⅰ, and the means
+    of ``chla`` and ``sd`` where the samples have them, for the TLI), ``waterbody``
     (river/lake) and ``waterbody_source`` (``register`` or ``name``). Empty frame if no sample.
+    ``source``: an engine (DuckDB or Spark: the same result to the bit), a DuckDB connection
+    over the lake, or a frame of samples.
     [@hbb2011-22:statistics]
     """
-    con = _connection(source)
-    if "water_samples" not in _tables(con):
+    eng = as_engine(source)
+    cols = eng.columns("water_samples")
+    if cols is None:
         raise UserError("the lake has no water_samples; run `meili ingest water-samples FILE`")
-    cols = _columns(con, "water_samples")
-    items = [c for c in (*TABLE1, TEMPERATURE) if c in cols]
+    items = [c for c in (*TABLE1, TEMPERATURE, *TROPHIC_ONLY) if c in cols]
     s, e = period_bounds(start, end)
-    where, params = ["time >= ?", "time < ?"], [s.to_pydatetime(), e.to_pydatetime()]
+    where = {}
     for name, value in (("province", province), ("basin", basin), ("section", section)):
         if value is not None:
             if name not in cols:
                 raise UserError(f"water_samples has no {name} column")
-            where.append(f"{name} = ?")
-            params.append(value)
-    means = ", ".join(f'avg("{c}") AS "{c}"' for c in items)
-    basin_sql = "any_value(basin)" if "basin" in cols else "NULL"
-    prov_sql = "province" if "province" in cols else "NULL"
-    sql = (
-        f"SELECT {prov_sql} AS province, section, {basin_sql} AS basin, count(*) AS n_samples, "
-        f"{means} FROM water_samples WHERE {' AND '.join(where)} "
-        "GROUP BY ALL ORDER BY province, section"
+            where[name] = value
+    read = ["section", "time", *items, *(c for c in ("province", "basin") if c in cols)]
+    eng.register_lake("water_samples", "water_samples", read)
+    sql = section_means_sql(
+        items, s, e, has_province="province" in cols, has_basin="basin" in cols, where=where
     )
-    frame = con.execute(sql, params).df()
+    frame = eng.fetch(sql)
+    frame = frame.sort_values(["province", "section"], na_position="first", kind="stable")
+    frame = frame.reset_index(drop=True)
+    frame["n_samples"] = frame["n_samples"].astype("int64")
     for c in items:
         frame[c] = frame[c].astype(float)
-    wb, src = waterbody_of(con, frame)
+    wb, src = waterbody_of(eng, frame)
     frame["waterbody"] = wb
     frame["waterbody_source"] = src
     return frame
 
 
-def waterbody_of(
-    con: duckdb.DuckDBPyConnection | None, frame: pd.DataFrame
-) -> tuple[pd.Series, pd.Series]:
+def sample_batches(source: Source, start: object, end: object) -> list[str]:
+    """The lake batches holding water samples of ``[start, end)`` (lineage), sorted."""
+    eng = as_engine(source)
+    cols = eng.columns("water_samples")
+    if cols is None or "batch_id" not in cols:
+        return []
+    s, e = period_bounds(start, end)
+    eng.register_lake("water_batches", "water_samples", ["time", "batch_id"])
+    got = eng.fetch(
+        f"SELECT DISTINCT batch_id FROM water_batches "
+        f"WHERE time >= {_stamp(s)} AND time < {_stamp(e)}"
+    )
+    return sorted(str(b) for b in got["batch_id"].dropna())
+
+
+def register_rows(source: Source, columns: list[str]) -> pd.DataFrame | None:
+    """The section register (the lake's ``water_sections``) with those of ``columns`` it has
+    (``batch_id`` included when present); None when the lake has no register. Sorted by
+    province and section, so every engine gives the same frame."""
+    eng = as_engine(source)
+    have = eng.columns("water_sections")
+    if have is None:
+        return None
+    cols = [c for c in dict.fromkeys(["province", "section", *columns, "batch_id"]) if c in have]
+    eng.register_lake("water_sections", "water_sections", cols)
+    frame = eng.fetch(f"SELECT {', '.join(cols)} FROM water_sections")
+    keys = [c for c in ("province", "section") if c in frame]
+    return frame.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def waterbody_of(con: Source | None, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """River/lake per row, and where it came from: the section register, else the name.
 
     The register is the lake's ``water_sections`` with a ``waterbody_type`` column, matched on
     (province, section) and then on section alone; other rows use :func:`waterbody_from_name`.
+    ``con``: an engine or a DuckDB connection over the lake (None: names only).
     """
     guess = waterbody_from_name(frame["section"])
     out = pd.Series(pd.NA, index=frame.index, dtype="object")
-    if con is not None and "water_sections" in _tables(con):
-        cols = _columns(con, "water_sections")
-        if "waterbody_type" in cols:
-            prov = "province" if "province" in cols else "NULL AS province"
-            reg = con.execute(
-                f"SELECT {prov}, section, waterbody_type FROM water_sections "
-                "WHERE waterbody_type IS NOT NULL"
-            ).df()
-            out = _match_register(frame, reg)
+    reg = None if con is None else register_rows(con, ["waterbody_type"])
+    if reg is not None and "waterbody_type" in reg:
+        reg = reg[reg["waterbody_type"].notna()]
+        if "province" not in reg:
+            reg = reg.assign(province=None)
+        out = _match_register(frame, reg[["province", "section", "waterbody_type"]])
     known = out.notna()
     wb = pd.Series(np.where(known, out, guess), index=frame.index, dtype="object")
     src = pd.Series(np.where(known, "register", "name"), index=frame.index, dtype="object")
@@ -250,7 +322,7 @@ def _cwqi(source: Source, start: object, end: object, by: str, variant: str) -> 
     if sections.empty:
         raise UserError(f"no water samples between {start} and {end}")
     if by == "city":
-        sections["city"] = register_city(_connection(source), sections)
+        sections["city"] = register_city(source, sections)
     elif by not in sections.columns:
         raise UserError(f"cannot rank by {by!r} (use province or city)")
     sections[by] = sections[by].fillna(UNKNOWN)
@@ -262,19 +334,30 @@ def _cwqi(source: Source, start: object, end: object, by: str, variant: str) -> 
     return out.sort_values(["rank", by], na_position="last").reset_index(drop=True)
 
 
-def register_city(con: duckdb.DuckDBPyConnection, sections: pd.DataFrame) -> pd.Series:
+def register_city(con: Source, sections: pd.DataFrame) -> pd.Series:
     """The city of each section (by province and section) from the lake's section register;
-    :class:`UserError` when the register has no ``city`` column."""
-    if "water_sections" not in _tables(con) or "city" not in _columns(con, "water_sections"):
+    :class:`UserError` when the register has no ``city`` column. ``con``: an engine or a
+    DuckDB connection over the lake."""
+    return register_column(con, sections, "city", "ranking by city")
+
+
+def register_column(
+    con: Source, sections: pd.DataFrame, column: str, need: str = "placing sections"
+) -> pd.Series:
+    """``column`` of the section register (``city``, ``county``, ``area_code`` …) for each
+    section, matched on province and section; :class:`UserError` when the register lacks it."""
+    reg = register_rows(con, [column])
+    if reg is None or column not in reg or "province" not in reg:
         raise UserError(
-            "ranking by city needs the section register with a city column "
+            f"{need} needs the section register with a {column} column "
             "(`meili ingest water-sections FILE`)"
         )
-    reg = con.execute("SELECT province, section, city FROM water_sections").df()
     m = sections[["province", "section"]].merge(
-        reg.drop_duplicates(["province", "section"]), on=["province", "section"], how="left"
+        reg[["province", "section", column]].drop_duplicates(["province", "section"]),
+        on=["province", "section"],
+        how="left",
     )
-    return pd.Series(m["city"].to_numpy(), index=sections.index)
+    return pd.Series(m[column].to_numpy(), index=sections.index)
 
 
 def demo_summary(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
