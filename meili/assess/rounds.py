@@ -158,6 +158,16 @@ def _union(fw: Framework, others: Iterable[Framework]) -> Framework:
     return fw.model_copy(update={"indicators": list(inds.values())})
 
 
+def in_scope(values: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
+    """``values`` without the zone × indicator pairs out of the indicator's scope (they are
+    neither tracked for progress nor ranked)."""
+    out = verdicts.loc[verdicts["status"] == "not_applicable", ["zone", "indicator"]]
+    if out.empty:
+        return values
+    keys = pd.MultiIndex.from_frame(values[["zone", "indicator"]])
+    return values[~keys.isin(pd.MultiIndex.from_frame(out))]
+
+
 def veto_leading(comparison: pd.DataFrame, grades: pd.DataFrame) -> pd.DataFrame:
     """A vetoed zone is never 全国领先: its ``leading`` flags are cleared and the reason noted."""
     vetoed = vetoed_zones(grades)
@@ -229,11 +239,12 @@ def compute(
         judged_values, fws, zones, year, tasks, targets=ctx.targets, evidence=ctx.evidence
     )
     grades = grade_zones(verdicts, fws, zones, year)
-    comparison = _comparison(judged_values, judged(national), fw, year, zones)
+    scoped = in_scope(judged_values, verdicts)
+    comparison = _comparison(scoped, judged(national), fw, year, zones)
     results = {
         "values": values,
         "verdicts": verdicts,
-        "progress": _progress(judged_values, union, target_year),
+        "progress": _progress(scoped, union, target_year),
         "comparison": veto_leading(comparison, grades),
         "grades": grades,
     }
