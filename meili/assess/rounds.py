@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,20 +23,23 @@ import pandas as pd
 
 from meili import __version__
 from meili.assess.compare import compare
+from meili.assess.grade import grade_zones, vetoed_zones
 from meili.assess.progress import assess_progress
 from meili.assess.targets import evaluate_targets
 from meili.assess.values import higher_tasks, indicator_values
 from meili.config import settings
+from meili.db.assessment_inputs import accepted_evidence, assigned_targets
 from meili.db.session import session
 from meili.errors import NotFoundError, ProblemsFound, StoreDamaged, UserError
 from meili.framework.rules import AllOf, AnyOf, Rule, Threshold
 from meili.framework.schema import Framework
-from meili.framework.store import get_framework
-from meili.methods import judged, open_context
-from meili.registry.units import NATIONAL_GROUPS, national_units, zone_units
+from meili.framework.store import get_framework, zone_frameworks
+from meili.methods import RunContext, judged, open_context
+from meili.methods.lineage import empty_values
+from meili.registry.units import NATIONAL_GROUPS, ZoneUnit, national_units, zone_units
 
 NAME_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
-TABLES = ("values", "verdicts", "progress", "comparison")
+TABLES = ("values", "verdicts", "progress", "comparison", "grades")
 
 
 def rounds_dir() -> Path:
@@ -133,6 +136,54 @@ def _comparison(
     return out[[*first, *[c for c in out.columns if c not in first]]]
 
 
+def _zone_values(
+    ctx: RunContext, fws: dict[str, Framework], zones: list[ZoneUnit], years: list[int]
+) -> pd.DataFrame:
+    """Values of every zone by the framework in force for it (zones sharing one, together;
+    each method still runs once per context)."""
+    groups: dict[str, list[ZoneUnit]] = {}
+    for z in zones:
+        groups.setdefault(fws[z.code].ref, []).append(z)
+    by_ref = {f.ref: f for f in fws.values()}
+    frames = [indicator_values(ctx, by_ref[ref], members, years) for ref, members in groups.items()]
+    return pd.concat(frames, ignore_index=True) if frames else empty_values()
+
+
+def _union(fw: Framework, others: Iterable[Framework]) -> Framework:
+    """``fw`` with the specialty indicators of the zones' frameworks appended (first wins)."""
+    inds = {i.code: i for i in fw.indicators}
+    for other in others:
+        for i in other.indicators:
+            inds.setdefault(i.code, i)
+    return fw.model_copy(update={"indicators": list(inds.values())})
+
+
+def in_scope(values: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
+    """``values`` without the zone × indicator pairs out of the indicator's scope (they are
+    neither tracked for progress nor ranked)."""
+    out = verdicts.loc[verdicts["status"] == "not_applicable", ["zone", "indicator"]]
+    if out.empty:
+        return values
+    keys = pd.MultiIndex.from_frame(values[["zone", "indicator"]])
+    return values[~keys.isin(pd.MultiIndex.from_frame(out))]
+
+
+def veto_leading(comparison: pd.DataFrame, grades: pd.DataFrame) -> pd.DataFrame:
+    """A vetoed zone is never 全国领先: its ``leading`` flags are cleared and the reason noted."""
+    vetoed = vetoed_zones(grades)
+    if comparison.empty or not vetoed or "leading" not in comparison:
+        return comparison
+    out = comparison.copy()
+    hit = out["zone"].isin(vetoed) & out["leading"].fillna(False).astype(bool)
+    out.loc[hit, "leading"] = False
+    why = out.loc[hit, "zone"].map(lambda z: f"一票否决 veto ({vetoed[z]}): not leading")
+    if "note" in out:
+        note = out.loc[hit, "note"].fillna("").astype(str)
+        why = (note + "; ").where(note != "", "") + why
+    out.loc[hit, "note"] = why
+    return out
+
+
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -157,6 +208,10 @@ def compute(
     with session() as s:
         fw = get_framework(s, version=framework_version)
         zones = zone_units(s)
+        fws = zone_frameworks(s, [z.code for z in zones], framework_version)
+        codes = [z.code for z in zones]
+        targets = assigned_targets(s, codes)
+        evidence = accepted_evidence(s, codes, year)
         tiers = {z.tier for z in zones if len(z.members) == 1}
         national_set = [u for t in sorted(tiers) for u in national_units(s, t)]
     ctx = open_context(
@@ -165,33 +220,46 @@ def compute(
         zones=zones,
         peers=national_set,
         year=year,
-        frameworks={z.code: fw.ref for z in zones},
+        frameworks={z: f.ref for z, f in fws.items()},
+        targets=targets,
+        evidence=evidence,
         progress=progress,
     )
-    values = indicator_values(ctx, fw, zones, years)
+    values = _zone_values(ctx, fws, zones, years)
+    union = _union(fw, fws.values())
     ranked = [i for i in fw.indicators if i.direction in ("up", "down")]  # what is compared
     national = indicator_values(
         ctx, fw.model_copy(update={"indicators": ranked}), national_set, [year]
     )
     national["tier"] = national["zone"].map({u.code: u.tier for u in national_set})
     ctx.progress("targets, progress and comparison")
-    tasks = higher_tasks(ctx, fw, zones, year)
+    tasks = higher_tasks(ctx, union, zones, year)
     judged_values = judged(values)
+    verdicts = evaluate_targets(
+        judged_values, fws, zones, year, tasks, targets=ctx.targets, evidence=ctx.evidence
+    )
+    grades = grade_zones(verdicts, fws, zones, year)
+    scoped = in_scope(judged_values, verdicts)
+    comparison = _comparison(scoped, judged(national), fw, year, zones)
     results = {
         "values": values,
-        "verdicts": evaluate_targets(judged_values, fw, zones, year, tasks),
-        "progress": _progress(judged_values, fw, target_year),
-        "comparison": _comparison(judged_values, judged(national), fw, year, zones),
+        "verdicts": verdicts,
+        "progress": _progress(scoped, union, target_year),
+        "comparison": veto_leading(comparison, grades),
+        "grades": grades,
     }
     meta = {
         "year": year,
         "years": years,
         "target_year": target_year,
         "framework": fw.ref,
+        "frameworks": {z: f.ref for z, f in fws.items()},
         "code_version": f"meili {__version__}",
         "lake_version": ctx.lake_version,
         "engine": ctx.engine.name,
         "input_batches": sorted({b for bs in values["batches"] for b in json.loads(bs)}),
+        "assigned_targets": len(targets),
+        "accepted_evidence": len(evidence),
         "zones": [z.code for z in zones],
     }
     return meta, results
@@ -308,6 +376,8 @@ def load_round(name: str, table: str = "verdicts") -> tuple[dict[str, Any], pd.D
     if table not in TABLES:
         raise UserError(f"unknown table {table!r}; one of {', '.join(TABLES)}")
     meta = _meta(path)
+    if table not in meta["files"]:
+        raise NotFoundError(f"round {name!r} has no {table} table (made before it existed)")
     file = path / f"{table}.parquet"
     try:
         expected = meta["files"][table]["sha256"]

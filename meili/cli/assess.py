@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from meili.assess.compare import ComparePolicy
+from meili.assess.explain import with_explanations
 from meili.assess.national import compare_group
 from meili.assess.rounds import (
     compared_values,
@@ -80,8 +81,10 @@ def run_cmd(
             progress=step,
         )
     files = ", ".join(f"{k} {v['rows']}" for k, v in meta["files"].items())
+    specialty = sorted(set(meta.get("frameworks", {}).values()) - {meta["framework"]})
+    also = f" (+ {', '.join(specialty)})" if specialty else ""
     typer.echo(
-        f"round {meta['round']} frozen: framework {meta['framework']}, lake version "
+        f"round {meta['round']} frozen: framework {meta['framework']}{also}, lake version "
         f"{meta['lake_version']}, {len(meta['input_batches'])} input batches; rows: {files}"
     )
 
@@ -101,6 +104,14 @@ def rounds_cmd(shown: Shown) -> None:
         sheet="rounds",
         empty="no round is frozen yet; `meili assess run --round NAME --year Y` makes one",
     )
+
+
+ExplainOpt = Annotated[
+    bool,
+    typer.Option(
+        "--explain", help="How each verdict, arrow and grade was reached. 说明判定依据与过程"
+    ),
+]
 
 
 OptRound = Annotated[str | None, typer.Option("--round", help="A frozen round. 评估轮次（已冻结）")]
@@ -133,19 +144,30 @@ def zone_cmd(
     round_name: OptRound = None,
     year: OptYear = None,
     engine: EngineOpt = "duckdb",
+    explain: ExplainOpt = False,
 ) -> None:
-    """Every indicator of one zone: value, target, verdict, reason, trend. 先行区达标情况。"""
+    """Every indicator of one zone: value, target, verdict, reason, trend, and the zone's
+    overall score and grade. 先行区达标情况与综合等级。"""
     meta, table = _source(round_name, year, engine)
     verdicts = table("verdicts")
     rows = verdicts[verdicts["zone"] == zone]
     if rows.empty:
         raise NotFoundError(f"zone {zone!r} is not assessed here; see `meili zones list`")
     trend = table("progress")
+    langs = ["zh", "en"] if shown.view.lang is HeaderLang.both else [shown.view.lang.value]
     if not trend.empty:
         keep = ["zone", "indicator", "arrow", "distance_pct", "warning"]
+        trend = with_explanations("progress", trend[trend["zone"] == zone])
+        trend = trend.rename(columns={f"explain_{x}": f"arrow_explain_{x}" for x in ("zh", "en")})
+        keep += [f"arrow_explain_{x}" for x in langs] if explain else []
         rows = rows.merge(
             trend[[c for c in keep if c in trend]], how="left", on=["zone", "indicator"]
         )
+    grade = _grade(table, zone)
+    if grade is not None:
+        meta = {**meta, **{k: grade[k] for k in ("score", "grade", "grade_zh", "grade_en")}}
+        if explain:
+            meta |= {f"grade_explain_{x}": grade[f"explain_{x}"] for x in langs}
     values = table("values")
     lineage = [c for c in LINEAGE if c in values]
     mine = values[(values["zone"] == zone) & (values["year"] == meta["year"])]
@@ -154,13 +176,61 @@ def zone_cmd(
         how="left",
         on="indicator",
     )
-    langs = ["zh", "en"] if shown.view.lang is HeaderLang.both else [shown.view.lang.value]
     cols = ["indicator", "value", "unit", "binding"]
     cols += [f"target_{x}" for x in langs] + ["status"] + [f"reason_{x}" for x in langs]
     cols += [c for c in ("arrow", "distance_pct", "warning") if c in rows]
     cols += [c if c != "status" else "value_status" for c in lineage]
     table = ["indicator", "value", "unit", f"target_{langs[0]}", "status", f"reason_{langs[0]}"]
+    if explain:
+        cols += [c for x in langs for c in (f"explain_{x}", f"arrow_explain_{x}") if c in rows]
+        table += [f"explain_{langs[0]}"]
     emit(records(rows[cols]), shown, columns=table, meta={"zone": zone, **meta}, sheet="zone")
+    if grade is not None and shown.view.fmt.value == "table" and shown.out is None:
+        typer.echo(f"{grade['grade_zh']} {grade['grade_en']} — {grade['score']:.2f}")
+        if explain:
+            for x in langs:
+                typer.echo(grade[f"explain_{x}"])
+
+
+def _grade(table: Any, zone: str) -> dict[str, Any] | None:
+    """The zone's row of the grades table, or None (a round made before grades existed)."""
+    try:
+        grades = table("grades")
+    except (KeyError, NotFoundError):
+        return None
+    mine = grades[grades["zone"] == zone]
+    return None if mine.empty else mine.iloc[0].to_dict()
+
+
+@app.command("grades")
+@listing
+def grades_cmd(
+    shown: Shown,
+    round_name: OptRound = None,
+    year: OptYear = None,
+    engine: EngineOpt = "duckdb",
+    explain: ExplainOpt = False,
+) -> None:
+    """Each zone's overall score and grade (优秀/良好/合格/不合格) by its framework's scheme.
+    综合得分与等级。"""
+    meta, table = _source(round_name, year, engine)
+    grades = table("grades")
+    langs = ["zh", "en"] if shown.view.lang is HeaderLang.both else [shown.view.lang.value]
+    cols = ["zone", "tier", "framework", "score", "coverage", "grade"]
+    cols += [f"grade_{x}" for x in langs]
+    cols += ["binding_not_met", "binding_unknown", "veto", "caps"]
+    if explain:
+        cols += [f"explain_{x}" for x in langs]
+    shown_cols = ["zone", "score", "coverage", f"grade_{langs[0]}", "veto"]
+    shown_cols += [f"explain_{langs[0]}"] if explain else []
+    emit(
+        records(grades[cols]),
+        shown,
+        columns=shown_cols,
+        meta=meta,
+        sheet="grades",
+        empty="no zone is graded",
+    )
 
 
 #: The value's lineage shown beside each verdict (``status`` shown as ``value_status``).

@@ -41,6 +41,15 @@ Members = Annotated[
 ]
 
 
+AttributesOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Attributes set on the zone, e.g. 'coastal=false; terrain=mountain' (they win over "
+        "the division data; '' clears). 先行区属性（沿海、地形等）"
+    ),
+]
+
+
 @app.command("list")
 @listing
 def list_cmd(
@@ -90,6 +99,7 @@ def add(
     status: Annotated[Status, typer.Option(help="Status. 状态")] = Status.active,
     start: Annotated[str | None, typer.Option(help="Start date YYYY-MM-DD. 开始日期")] = None,
     end: Annotated[str | None, typer.Option(help="End date YYYY-MM-DD. 结束日期")] = None,
+    attributes: AttributesOpt = None,
 ) -> None:
     """Register a new zone. 新增先行区。"""
     spec = _spec(
@@ -102,6 +112,7 @@ def add(
         status=status,
         start_date=start,
         end_date=end,
+        attributes=attributes,
     )
     with session() as s:
         save_zones(s, [spec], mode="add")
@@ -132,6 +143,7 @@ def update(
     add_member: Annotated[list[str] | None, typer.Option(help="Add a member code")] = None,
     remove_member: Annotated[list[str] | None, typer.Option(help="Remove a member")] = None,
     end: Annotated[str | None, typer.Option(help="New end date YYYY-MM-DD")] = None,
+    attributes: AttributesOpt = None,
 ) -> None:
     """Change a zone (validated as a whole; nothing is written on error). 修改先行区。"""
     changes = {
@@ -142,6 +154,7 @@ def update(
         "end_date": _date(end, "--end"),
         "add_members": add_member or [],
         "remove_members": remove_member or [],
+        "attributes": attributes,
     }
     with session() as s:
         update_zone(s, code, changes)

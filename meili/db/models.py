@@ -66,6 +66,8 @@ class Zone(Base):
     title_en: Mapped[str | None] = mapped_column(Text)
     policy_ref: Mapped[str | None] = mapped_column(String(200))
     themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # attributes set on the zone (coastal, terrain, …), winning over the division data
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -66,7 +66,25 @@ def check(
         except ValidationError:
             continue  # the schema errors are reported already
         problems.extend(_indicator(ind, at, declared))
+    problems.extend(_grading(data, base_codes | set(seen)))
     return problems
+
+
+def _grading(data: dict[str, Any], codes: set[str]) -> list[Problem]:
+    """Bonus and penalty items must name indicators of the framework (or its base)."""
+    grading = data.get("grading")
+    if not isinstance(grading, dict):
+        return []
+    out: list[Problem] = []
+    for kind in ("bonus", "penalty"):
+        items = grading.get(kind)
+        for j, item in enumerate(items if isinstance(items, list) else []):
+            code = item.get("indicator") if isinstance(item, dict) else None
+            if isinstance(code, str) and code not in codes:
+                out.append(
+                    (("grading", kind, j, "indicator"), f"no indicator {code!r} in the framework")
+                )
+    return out
 
 
 def _base(data: dict[str, Any], resolve: Resolver, problems: list[Problem]) -> Framework | None:

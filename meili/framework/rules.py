@@ -74,6 +74,7 @@ class Status(StrEnum):
     met = "met"
     not_met = "not_met"
     not_evaluable = "not_evaluable"
+    not_applicable = "not_applicable"  # out of the indicator's scope: never "not met"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from meili.framework import units
+from meili.framework.grading import DEFAULT_GRADING, Grading
 from meili.framework.rules import Qualitative, Rule
 
 TargetArea = Literal[
@@ -185,6 +186,7 @@ class Framework(_Model):
     description_en: str | None = None
     target_areas: list[TargetAreaDef] = Field(default_factory=list)
     indicators: list[Indicator] = Field(min_length=1)
+    grading: Grading | None = None
 
     @field_validator("version", mode="before")
     @classmethod
@@ -205,6 +207,11 @@ class Framework(_Model):
             return None
         code, _, version = self.extends.partition("@")
         return code, version
+
+    @property
+    def scheme(self) -> Grading:
+        """The grading scheme in force: the file's ``grading``, else the documented default."""
+        return self.grading or DEFAULT_GRADING
 
     def indicator(self, code: str) -> Indicator | None:
         """The indicator with ``code`` (case-sensitive), or None."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -31,6 +31,8 @@ __all__ = [
     "merge_specialty",
     "resolver",
     "save_framework",
+    "zone_framework_code",
+    "zone_frameworks",
 ]
 
 DEFAULT_CODE = "meili-default"
@@ -175,5 +177,37 @@ def merge_specialty(base: Framework, specialty: Framework) -> Framework:
         update={
             "target_areas": areas,
             "indicators": list(base.indicators) + list(specialty.indicators),
+            "grading": specialty.grading or base.grading,
         }
     )
+
+
+def zone_framework_code(session: Session, zone: str) -> str | None:
+    """The code of the specialty framework stored for ``zone`` (the latest loaded), or None."""
+    rows = session.execute(
+        select(FrameworkVersion.id, FrameworkVersion.code).where(FrameworkVersion.zone_code == zone)
+    ).all()
+    return max(rows)[1] if rows else None
+
+
+def zone_frameworks(
+    session: Session, zones: Iterable[str], version: str | None = None
+) -> dict[str, Framework]:
+    """The framework in force per zone: its specialty framework (latest version, merged with
+    the base it extends) where one is stored, else the default (``version``, default latest).
+    Zones sharing a framework share one object."""
+    rows = session.execute(
+        select(FrameworkVersion.id, FrameworkVersion.code, FrameworkVersion.zone_code)
+    ).all()
+    latest: dict[str, tuple[int, str]] = {}
+    for id_, code, zone in rows:
+        if zone is not None and (zone not in latest or id_ > latest[zone][0]):
+            latest[zone] = (id_, code)
+    found: dict[str | None, Framework] = {}
+    out = {}
+    for zone in zones:
+        code = latest[zone][1] if zone in latest else None
+        if code not in found:
+            found[code] = get_framework(session, code, None if code else version)
+        out[zone] = found[code]
+    return out

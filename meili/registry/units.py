@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from meili.db.models import Division
+from meili.registry.attributes import Attribute, zone_attribute
 from meili.registry.groups import (
     cities337,
     group_members,
@@ -32,6 +33,11 @@ class ZoneUnit:
     members: tuple[str, ...]
     province: str | None  # the province code when all members lie in one province
     region: str | None  # NBS east / central / west / northeast, when one applies
+    attributes: tuple[tuple[str, bool | str], ...] = ()  # set on the zone (coastal, terrain…)
+
+    def attribute(self, name: str) -> Attribute:
+        """The zone's value of a scope or terrain/region attribute, with how it was found."""
+        return zone_attribute(name, self.members, dict(self.attributes), self.region)
 
 
 def zone_units(session: Session) -> list[ZoneUnit]:
@@ -53,6 +59,7 @@ def zone_units(session: Session) -> list[ZoneUnit]:
                 members=members,
                 province=province,
                 region=regions.get(province) if province else None,
+                attributes=tuple(sorted((z.attributes or {}).items())),
             )
         )
     return units

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from meili.db.models import AuditEntry, Division, Zone, ZoneMember
 from meili.errors import Location, MeiliError, NotFoundError, UserError, ValidationFailed
+from meili.registry.attributes import check_attributes
 from meili.textfile import read_text
 from meili.yamlfile import error_message, locate, parse_yaml, plain, pydantic_problems
 
@@ -71,6 +72,7 @@ class ZoneSpec(BaseModel):
     tier: Tier
     members: list[str] = Field(min_length=1)
     themes: list[str] = Field(default_factory=list)
+    attributes: dict[str, bool | str] = Field(default_factory=dict)
     status: Status = Status.active
     title_zh: str | None = None
     title_en: str | None = None
@@ -100,6 +102,16 @@ class ZoneSpec(BaseModel):
                 raise ValueError("a member is listed twice")
             v = sorted(v)  # membership is a set; one canonical order
         return v
+
+    @field_validator("attributes", mode="before")
+    @classmethod
+    def _attributes(cls, v: Any) -> Any:
+        if isinstance(v, str):  # CSV: "coastal=true; terrain=mountain"
+            pairs = [p.split("=", 1) for p in re.split(r"[;；]", v) if p.strip()]
+            if any(len(p) != 2 for p in pairs):
+                raise ValueError("attributes are written name=value; name=value")
+            v = {k.strip(): x.strip() for k, x in pairs}
+        return check_attributes(v) if isinstance(v, dict) else v
 
     @field_validator("themes", mode="before")
     @classmethod
@@ -179,6 +191,7 @@ def _apply(zone: Zone, spec: ZoneSpec) -> None:
     ):
         setattr(zone, field, getattr(spec, field))
     zone.themes = list(spec.themes)
+    zone.attributes = dict(spec.attributes) or None
     zone.members = [ZoneMember(division_code=c) for c in spec.members]
 
 
@@ -191,6 +204,7 @@ def spec_of(zone: Zone) -> ZoneSpec:
         tier=Tier(zone.tier),
         members=[m.division_code for m in zone.members],
         themes=list(zone.themes or []),
+        attributes=dict(zone.attributes or {}),
         status=Status(zone.status),
         title_zh=zone.title_zh,
         title_en=zone.title_en,
@@ -331,6 +345,7 @@ def zone_record(zone: Zone, names: dict[str, str] | None = None) -> dict[str, An
         "members": members,
         "member_names": [names.get(c, c) for c in members] if names else None,
         "themes": list(zone.themes or []),
+        "attributes": dict(zone.attributes or {}),
         "title_zh": zone.title_zh,
         "title_en": zone.title_en,
         "policy_ref": zone.policy_ref,

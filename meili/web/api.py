@@ -16,10 +16,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
+from meili.assess.explain import with_explanations
 from meili.assess.rounds import TABLES, load_round, scan_rounds
 from meili.db.session import session
 from meili.errors import NotFoundError
-from meili.framework.store import get_framework
+from meili.framework.schema import Framework
+from meili.framework.store import get_framework, zone_frameworks
 from meili.output import records
 from meili.registry import boundaries
 from meili.registry.division_store import (
@@ -72,7 +74,12 @@ RoundName = Annotated[
 Version = Annotated[
     str | None, Query(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$", description="Version")
 ]
-RoundTable = Literal["values", "verdicts", "progress", "comparison"]
+RoundTable = Literal["values", "verdicts", "progress", "comparison", "grades"]
+ZoneQuery = Query(
+    None,
+    pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+    description="The framework in force for this zone (default + its specialty indicators)",
+)
 assert set(RoundTable.__args__) == set(TABLES)  # type: ignore[attr-defined]
 
 
@@ -127,10 +134,18 @@ def zone(code: ZoneCode) -> dict[str, Any]:
         return zone_record(z, member_names(s, [z]))
 
 
-@router.get("/framework", summary="Indicator framework 指标体系")
-def framework(version: Version = None) -> dict[str, Any]:
+def _framework(version: str | None, zone: str | None) -> Framework:
+    """The default framework (``version``), or the one in force for ``zone``."""
     with session() as s:
-        fw = get_framework(s, version=version)
+        if zone is None:
+            return get_framework(s, version=version)
+        get_zone(s, zone)  # 404 for an unknown zone
+        return zone_frameworks(s, [zone], version)[zone]
+
+
+@router.get("/framework", summary="Indicator framework 指标体系")
+def framework(version: Version = None, zone: str | None = ZoneQuery) -> dict[str, Any]:
+    fw = _framework(version, zone)
     return fw.model_dump(mode="json", exclude={"indicators"}) | {
         "indicator_count": len(fw.indicators)
     }
@@ -142,9 +157,9 @@ def indicators(
     measure: str | None = Query(None, max_length=64),
     tier: str | None = Query(None, max_length=64),
     version: Version = None,
+    zone: str | None = ZoneQuery,
 ) -> dict[str, Any]:
-    with session() as s:
-        fw = get_framework(s, version=version)
+    fw = _framework(version, zone)
     items = [
         i.model_dump(mode="json")
         for i in fw.indicators
@@ -156,9 +171,10 @@ def indicators(
 
 
 @router.get("/framework/indicators/{code}", summary="One indicator 单项指标")
-def indicator(code: IndicatorCode, version: Version = None) -> dict[str, Any]:
-    with session() as s:
-        fw = get_framework(s, version=version)
+def indicator(
+    code: IndicatorCode, version: Version = None, zone: str | None = ZoneQuery
+) -> dict[str, Any]:
+    fw = _framework(version, zone)
     for i in fw.indicators:
         if i.code == code:
             return i.model_dump(mode="json")
@@ -193,6 +209,9 @@ def round_table(
     zone: str | None = Query(None, max_length=64, description="Only this zone"),
     indicator: str | None = Query(None, max_length=128, description="Only this indicator"),
     limit: int = Query(1000, ge=1, le=100_000),
+    explain: bool = Query(
+        False, description="Add explain_zh / explain_en: how each row was reached 判定说明"
+    ),
 ) -> dict[str, Any]:
     public = _published().get(name)
     if not public:
@@ -204,5 +223,17 @@ def round_table(
         frame = frame[frame["zone"] == zone]
     if indicator is not None and "indicator" in frame:
         frame = frame[frame["indicator"] == indicator]
-    rows = records(frame.head(limit))
-    return _records(rows, round=name, table=table, year=meta["year"], framework=meta["framework"])
+    frame = frame.head(limit)
+    if explain:
+        frame = with_explanations(table, frame)
+    elif "explain_zh" in frame:
+        frame = frame.drop(columns=["explain_zh", "explain_en"])
+    rows = records(frame)
+    return _records(
+        rows,
+        round=name,
+        table=table,
+        year=meta["year"],
+        framework=meta["framework"],
+        frameworks=meta.get("frameworks", {}),
+    )
