@@ -17,6 +17,7 @@ from meili.framework.loader import (
     bundled,
     default_framework,
     default_framework_path,
+    latest_bundled,
     load_framework_file,
 )
 from meili.framework.schema import Framework
@@ -135,7 +136,7 @@ def get_framework(
 
 def _latest_bundled(code: str) -> Framework | None:
     fw = default_framework()
-    return fw if fw.code == code else None
+    return fw if fw.code == code else latest_bundled(code)
 
 
 def list_frameworks(session: Session) -> list[dict[str, Any]]:
