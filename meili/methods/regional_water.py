@@ -7,9 +7,10 @@ period means of 环办〔2011〕22号 数据统计) [@hbb2011-22:statistics]; ea
 classed by the single-factor method against GB 3838-2002 Table 1, with the lake limits where
 the list says ``lake`` [@hbb2011-22:section-class] [@gb3838-2002:t1]. A unit holds the listed
 sections published under one of its members' provinces (for boundary sections: also those
-its provinces send or receive) [@meili:listed-sections]. A listed section of the unit
-without data in the year is named, and the value flagged invalid, not computed over part of
-the list silently.
+its provinces send or receive) [@meili:listed-sections]; a list that is one water body (the
+reservoir) gives its value over all its sections to every unit holding one. A listed
+section without data in the year is named, and the value flagged invalid, not computed over
+part of the list silently.
 
 Methods: the share of Yangtze main-stream sections of Class Ⅱ or better (二.四.3); the class
 of the Danjiangkou reservoir, the class of the mean of its sections (fewer than five, 环办
@@ -98,10 +99,11 @@ Value = Callable[[pd.DataFrame], float]
 
 
 def _listed_method(
-    name: str, value: Value, group: str | None = None
+    name: str, value: Value, group: str | None = None, *, whole: bool = False
 ) -> Callable[[RunContext, Request], pd.DataFrame]:
     """A compute function giving ``value(sections)`` over each unit's listed sections (of
-    ``group`` only, when the list has groups)."""
+    ``group`` only, when the list has groups); ``whole``: the list is one water body, whose
+    value is taken over all its sections for every unit that holds one of them."""
 
     def compute(ctx: RunContext, req: Request) -> pd.DataFrame:
         listed = section_list(name).sections
@@ -121,6 +123,8 @@ def _listed_method(
                 if mine.empty:
                     rows.append(missing(unit.code, year, reason("listed_sections_none", name=name)))
                     continue
+                if whole:
+                    mine = table
                 present = mine[mine["class"].notna()]
                 if present.empty:
                     why = reason("water_no_sections", year=year)
@@ -171,11 +175,12 @@ def class_of_mean(sections: pd.DataFrame) -> float:
 def _register(
     method_id: str, zh: str, en: str, unit: str, value: Value, name: str, group: str | None = None
 ) -> None:
-    cited = (*CITED, "hbb2011-22:groups") if value is class_of_mean else CITED
+    whole = value is class_of_mean
+    cited = (*CITED, "hbb2011-22:groups") if whole else CITED
     source = f"list:{name}" + (f"[group={group}]" if group else "")
     register(
         Method(method_id, zh, en, cited, (*INPUTS, source), unit, "computed",
-               _listed_method(name, value, group))
+               _listed_method(name, value, group, whole=whole))
     )  # fmt: skip
 
 

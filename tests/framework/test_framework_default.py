@@ -73,7 +73,7 @@ def test_names_notes_and_methods() -> None:
     fw = default_framework()
     for ind in fw.indicators:
         assert ind.name_zh.strip() and ind.name_en.strip()
-        assert ind.target_source or ind.to_confirm, f"{ind.code}: cite the target or say what confirms it"
+        assert ind.target_source or ind.to_confirm, f"{ind.code}: cite or say what confirms"
         assert ind.method in meili.methods.known_ids()
         zh, en = ind.target.describe()
         assert zh and en
