@@ -342,9 +342,11 @@ def coverage_cmd(
         empty="no requirement matches",
     )
     if shown.fmt is Format.table and shown.out is None:
+        words = {"all": "全部", "measurable": "可量化", "checkable": "可核查", "monitoring": "监测"}
         for name, t in sums.items():
             typer.echo(
-                f"{name}: {t['evaluable']}/{t['requirements']} evaluable ({t['evaluable_pct']} %)"
+                f"{words[name]} {name}: {t['evaluable']}/{t['requirements']} evaluable "
+                f"({t['evaluable_pct']} %)"
                 f" — computed {t['computed']}, reported {t['reported']}, evidence "
                 f"{t['evidence']}, none {t['none']}; targets to confirm {t['targets_to_confirm']}"
             )

@@ -19,6 +19,7 @@ from meili.framework.loader import (
     default_framework_path,
     latest_bundled,
     load_framework_file,
+    regional_frameworks,
 )
 from meili.framework.schema import Framework
 
@@ -32,6 +33,7 @@ __all__ = [
     "merge_specialty",
     "resolver",
     "save_framework",
+    "zone_framework",
 ]
 
 DEFAULT_CODE = "meili-default"
@@ -178,3 +180,17 @@ def merge_specialty(base: Framework, specialty: Framework) -> Framework:
             "indicators": list(base.indicators) + list(specialty.indicators),
         }
     )
+
+
+def zone_framework(session: Session, zone_code: str) -> Framework:
+    """The framework in force for a zone: the newest stored framework naming the zone, else
+    the bundled one (the five regional zones of §二 have one each), merged with its base;
+    else the default framework."""
+    rows = [r for r in _rows(session) if r.zone_code == zone_code]
+    if rows:
+        latest = max(rows, key=lambda r: _version_key(r.version))
+        return get_framework(session, latest.code, latest.version)
+    regional = regional_frameworks().get(zone_code)
+    if regional is not None:
+        return get_framework(session, regional.code, regional.version)
+    return get_framework(session)
