@@ -24,8 +24,8 @@ import pandas as pd
 
 from meili.db.session import session
 from meili.errors import UserError
-from meili.framework.rules import TASK_PREFIX
 from meili.framework.loader import regional_frameworks
+from meili.framework.rules import TASK_PREFIX
 from meili.framework.store import (
     default_framework,
     get_framework,

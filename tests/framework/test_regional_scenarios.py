@@ -15,7 +15,12 @@ import meili.methods
 from meili.assess.targets import evaluate_targets
 from meili.assess.values import higher_tasks, indicator_values
 from meili.db.session import session
-from meili.framework.loader import REGIONAL_DIR, load_framework_file, regional_frameworks
+from meili.framework.loader import (
+    REGIONAL_DIR,
+    default_framework,
+    load_framework_file,
+    regional_frameworks,
+)
 from meili.framework.policy import policy
 from meili.framework.store import zone_framework
 from meili.ingest import ingest_paths
@@ -82,8 +87,6 @@ def test_regional_framework_validates_for_its_zone(path: Path) -> None:
         assert ind.target_source or ind.to_confirm, ind.code
     # every requirement of the zone's clause is shown by the regional or default framework
     covered = {r for i in fw.indicators for r in i.requirements}
-    from meili.framework.loader import default_framework
-
     covered |= {r for i in default_framework().indicators for r in i.requirements}
     clause_reqs = {r.id for c in policy().clauses if c.id == clause for r in c.requirements}
     assert clause_reqs <= covered
