@@ -11,9 +11,11 @@ from cli_support import run
 
 import meili.methods
 from meili.errors import ValidationFailed
-from meili.framework.coverage import bundled_set, coverage, totals
+from meili.framework.coverage import EVALUATED, NONE, bundled_set, coverage, totals
 from meili.framework.loader import default_framework_path, load_framework_file
 from meili.framework.policy import policy
+
+EVALUATED_ALL = (*EVALUATED, NONE)
 
 
 def _rows():
@@ -95,3 +97,23 @@ def test_cli_clause_gaps_and_errors(home: Path, capsys) -> None:
     assert "measurable: 94/94 evaluable (100.0 %)" in out
     code, _, err = run(["framework", "coverage", "--clause", "九.九"], capsys)
     assert code == 2 and "unknown clause" in err
+
+
+def test_readme_table_is_the_report() -> None:
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    section = text.split("## Policy coverage", 1)[1].split("\n## ", 1)[0]
+    table = {
+        cells[0]: [int(c) for c in cells[1:]]
+        for line in section.splitlines()
+        if line.startswith("| ")
+        and (cells := [c.strip() for c in line.strip("|").split("|")])
+        and cells[1].isdigit()
+    }
+    rows = _rows()
+    for clause in dict.fromkeys(r.clause for r in rows):
+        mine = [r for r in rows if r.clause == clause]
+        kinds = [sum(r.evaluated_by == k for r in mine) for k in EVALUATED_ALL]
+        measurable = sum(r.requirement.kind == "measurable" for r in mine)
+        assert table[clause] == [len(mine), measurable, *kinds], clause
+    assert table["total 合计"][0] == 149
+    assert "94/94 evaluable (100.0 %)" in section.replace("\n", " ")
