@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +19,7 @@ from meili.framework.loader import (
     latest_bundled,
     load_framework_file,
     regional_frameworks,
+    version_key,
 )
 from meili.framework.schema import Framework
 
@@ -50,8 +50,7 @@ def document_hash(fw: Framework) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[.\-]", version))
+_version_key = version_key
 
 
 def save_framework(session: Session, fw: Framework) -> bool:
