@@ -14,7 +14,9 @@ from meili.cli.common import Shown, emit, listing
 from meili.config import settings
 from meili.db.session import session
 from meili.errors import NotFoundError, ProblemsFound, UserError, ValidationFailed
+from meili.framework.coverage import bundled_set, coverage, totals
 from meili.framework.loader import bundled, default_framework, load_framework_file
+from meili.framework.policy import policy
 from meili.framework.schema import AREA_NAMES, MEASURES, Framework, Indicator
 from meili.framework.store import get_framework, list_frameworks, resolver, save_framework
 from meili.methods import find, known_ids, methods
@@ -303,3 +305,48 @@ def versions_cmd(shown: Shown) -> None:
         )
     columns = ["code", "version", "zone", "extends", "name_zh", "indicators", "source", "loaded_at"]
     emit(rows, shown, columns=columns, sheet="versions")
+
+
+@app.command("coverage")
+@listing
+def coverage_cmd(
+    shown: Shown,
+    clause: Annotated[
+        str | None, typer.Option("--clause", help="One clause, e.g. 二.四 or 三.七. 条款")
+    ] = None,
+    gaps: Annotated[
+        bool, typer.Option("--gaps", help="Only requirements with a gap. 仅列出缺口")
+    ] = False,
+    version: VersionOption = None,
+) -> None:
+    """Policy coverage: each requirement of 国办函〔2025〕2号, the indicators that cover it, how
+    each is evaluated (computed, reported, evidence or none) and the gaps; totals at the end.
+
+    政策覆盖：实施意见每项要求对应的指标、评估方式与缺口。
+    """
+    frameworks = bundled_set(version)
+    rows = coverage(frameworks, {m.id: m.kind for m in methods()})
+    sums = totals(rows)
+    known = {r.clause for r in rows}
+    if clause is not None and clause not in known:
+        raise UserError(f"unknown clause {clause!r}; known: {', '.join(dict.fromkeys(known))}")
+    shown_rows = [r for r in rows if (clause is None or r.clause == clause) and (not gaps or r.gap)]
+    meta = {"policy": policy().document.id, "frameworks": [f.ref for f in frameworks], **sums}
+    columns = ["clause", "requirement_id", "quote", "basis", "indicators", "evaluated_by", "gap"]
+    emit(
+        [r.record() for r in shown_rows],
+        shown,
+        columns=columns,
+        meta=meta,
+        sheet="coverage",
+        empty="no requirement matches",
+    )
+    if shown.fmt is Format.table and shown.out is None:
+        words = {"all": "全部", "measurable": "可量化", "checkable": "可核查", "monitoring": "监测"}
+        for name, t in sums.items():
+            typer.echo(
+                f"{words[name]} {name}: {t['evaluable']}/{t['requirements']} evaluable "
+                f"({t['evaluable_pct']} %)"
+                f" — computed {t['computed']}, reported {t['reported']}, evidence "
+                f"{t['evidence']}, none {t['none']}; targets to confirm {t['targets_to_confirm']}"
+            )

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from meili.framework import units
+from meili.framework.policy import policy
 from meili.framework.rules import AllOf, AnyOf, Delta, Differentiated, Threshold, Trend, Veto
 from meili.framework.schema import MEASURE_AREA, Framework, Indicator
 
@@ -61,6 +62,7 @@ def check(
                 )
         if methods is not None and isinstance(method, str) and method not in methods:
             problems.append(((*at, "method"), f"unknown method id {method!r}"))
+        problems.extend(_requirements(raw.get("requirements"), at))
         try:
             ind = Indicator.model_validate(raw)
         except ValidationError:
@@ -85,6 +87,18 @@ def _grading(data: dict[str, Any], codes: set[str]) -> list[Problem]:
                     (("grading", kind, j, "indicator"), f"no indicator {code!r} in the framework")
                 )
     return out
+
+
+def _requirements(ids: object, at: Path) -> list[Problem]:
+    """Requirement ids that the policy (``meili.framework.policy``) does not hold."""
+    if not isinstance(ids, list):
+        return []
+    known = {r.id for r in policy().requirements()}
+    return [
+        ((*at, "requirements", j), f"no requirement {rid!r} in {policy().document.id}")
+        for j, rid in enumerate(ids)
+        if isinstance(rid, str) and rid not in known
+    ]
 
 
 def _base(data: dict[str, Any], resolve: Resolver, problems: list[Problem]) -> Framework | None:

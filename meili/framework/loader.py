@@ -3,6 +3,7 @@ with its file, line and field path."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from functools import cache
 from pathlib import Path
@@ -18,7 +19,10 @@ from meili.textfile import read_text
 from meili.yamlfile import error_message, line_of, locate, parse_yaml, plain
 
 DEFAULT_DIR = Path(__file__).with_name("default")
-DEFAULT_FILE = "meili-default-2025.1.yaml"
+DEFAULT_FILE = "meili-default-2026.1.yaml"
+#: The frameworks of the five regional efforts (国办函〔2025〕2号 §二), each extending the
+#: default and naming its regional zone (``zone: R-JJJ`` …).
+REGIONAL_DIR = Path(__file__).with_name("regional")
 
 Resolver = Callable[[str, str], "Framework | None"]
 
@@ -83,7 +87,37 @@ def _bundled_all() -> dict[tuple[str, str], Framework]:
     for path in sorted(DEFAULT_DIR.glob("*.yaml")):
         fw = load_framework_file(path, resolve=lambda code, version: None, methods=None)
         out[(fw.code, fw.version)] = fw
+    for path in sorted(REGIONAL_DIR.glob("*.yaml")):  # they extend a default, loaded above
+        fw = load_framework_file(path, resolve=lambda c, v: out.get((c, v)), methods=None)
+        out[(fw.code, fw.version)] = fw
     return out
+
+
+def bundled_frameworks() -> list[Framework]:
+    """Every framework bundled with Meili (default versions, then the regional ones)."""
+    return list(_bundled_all().values())
+
+
+def latest_bundled(code: str) -> Framework | None:
+    """The newest bundled version of framework ``code``, or None."""
+    found = [fw for (c, _), fw in _bundled_all().items() if c == code]
+    return max(found, key=lambda fw: version_key(fw.version)) if found else None
+
+
+def regional_frameworks() -> dict[str, Framework]:
+    """Regional zone code → the newest bundled framework of that zone (unmerged)."""
+    out: dict[str, Framework] = {}
+    for fw in _bundled_all().values():
+        if fw.zone and fw.base_ref:
+            best = out.get(fw.zone)
+            if best is None or version_key(fw.version) > version_key(best.version):
+                out[fw.zone] = fw
+    return out
+
+
+def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key of a version: numeric parts as numbers (2025.10 after 2025.9)."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[.\-]", version))
 
 
 def bundled(code: str, version: str) -> Framework | None:

@@ -117,6 +117,11 @@ class Indicator(_Model):
     target: Rule
     baseline_year: int | None = Field(default=None, ge=1949, le=2100)
     notes: str | None = None
+    # policy requirements the indicator shows (ids of meili/framework/policy/requirements.yaml),
+    # where its target comes from (document, clause), or what would confirm a target Meili set
+    requirements: list[str] = Field(default_factory=list)
+    target_source: str | None = None
+    to_confirm: str | None = None
 
     @field_validator("unit")
     @classmethod

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -17,7 +16,10 @@ from meili.framework.loader import (
     bundled,
     default_framework,
     default_framework_path,
+    latest_bundled,
     load_framework_file,
+    regional_frameworks,
+    version_key,
 )
 from meili.framework.schema import Framework
 
@@ -31,6 +33,7 @@ __all__ = [
     "merge_specialty",
     "resolver",
     "save_framework",
+    "zone_framework",
     "zone_framework_code",
     "zone_frameworks",
 ]
@@ -49,8 +52,7 @@ def document_hash(fw: Framework) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[.\-]", version))
+_version_key = version_key
 
 
 def save_framework(session: Session, fw: Framework) -> bool:
@@ -137,7 +139,7 @@ def get_framework(
 
 def _latest_bundled(code: str) -> Framework | None:
     fw = default_framework()
-    return fw if fw.code == code else None
+    return fw if fw.code == code else latest_bundled(code)
 
 
 def list_frameworks(session: Session) -> list[dict[str, Any]]:
@@ -182,20 +184,9 @@ def merge_specialty(base: Framework, specialty: Framework) -> Framework:
     )
 
 
-def zone_framework_code(session: Session, zone: str) -> str | None:
-    """The code of the specialty framework stored for ``zone`` (the latest loaded), or None."""
-    rows = session.execute(
-        select(FrameworkVersion.id, FrameworkVersion.code).where(FrameworkVersion.zone_code == zone)
-    ).all()
-    return max(rows)[1] if rows else None
-
-
-def zone_frameworks(
-    session: Session, zones: Iterable[str], version: str | None = None
-) -> dict[str, Framework]:
-    """The framework in force per zone: its specialty framework (latest version, merged with
-    the base it extends) where one is stored, else the default (``version``, default latest).
-    Zones sharing a framework share one object."""
+def _zone_codes(session: Session, zones: Iterable[str]) -> dict[str, str | None]:
+    """Zone → code of the framework in force: the newest stored framework naming the zone,
+    else the bundled framework of a regional zone (§二), else None (the default)."""
     rows = session.execute(
         select(FrameworkVersion.id, FrameworkVersion.code, FrameworkVersion.zone_code)
     ).all()
@@ -203,11 +194,34 @@ def zone_frameworks(
     for id_, code, zone in rows:
         if zone is not None and (zone not in latest or id_ > latest[zone][0]):
             latest[zone] = (id_, code)
+    regional = regional_frameworks()
+    return {
+        z: latest[z][1] if z in latest else (regional[z].code if z in regional else None)
+        for z in zones
+    }
+
+
+def zone_framework_code(session: Session, zone: str) -> str | None:
+    """The code of the framework in force for ``zone`` other than the default, or None."""
+    return _zone_codes(session, [zone])[zone]
+
+
+def zone_frameworks(
+    session: Session, zones: Iterable[str], version: str | None = None
+) -> dict[str, Framework]:
+    """The framework in force per zone (merged with the base it extends): its stored
+    specialty framework (latest version), else its bundled regional framework, else the
+    default (``version``, default latest). Zones sharing a framework share one object."""
+    codes = _zone_codes(session, list(zones))
     found: dict[str | None, Framework] = {}
     out = {}
-    for zone in zones:
-        code = latest[zone][1] if zone in latest else None
+    for zone, code in codes.items():
         if code not in found:
             found[code] = get_framework(session, code, None if code else version)
         out[zone] = found[code]
     return out
+
+
+def zone_framework(session: Session, zone: str) -> Framework:
+    """The framework in force for one zone (:func:`zone_frameworks`)."""
+    return zone_frameworks(session, [zone])[zone]

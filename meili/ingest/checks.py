@@ -24,8 +24,14 @@ import pandas as pd
 
 from meili.db.session import session
 from meili.errors import UserError
+from meili.framework.loader import regional_frameworks
 from meili.framework.rules import TASK_PREFIX
-from meili.framework.store import default_framework, get_framework, list_frameworks
+from meili.framework.store import (
+    default_framework,
+    get_framework,
+    list_frameworks,
+    zone_framework,
+)
 from meili.framework.units import factor
 from meili.ingest.extract import Extract, errors_frame
 from meili.ingest.kinds import Kind
@@ -65,6 +71,12 @@ def load_registry() -> Registry:
                 (r["zone"], get_framework(s, r["code"], r["version"]))
                 for r in list_frameworks(s)
                 if r["zone"]
+            ]
+            stored = {zone for zone, _ in specialties}  # else the bundled regional ones
+            specialties += [
+                (code, zone_framework(s, code))
+                for code in regional_frameworks()
+                if code in zones and code not in stored
             ]
     except UserError:  # the store is not initialised: the bundled framework, no zones
         zones, base, specialties = {}, default_framework(), []

@@ -9,12 +9,21 @@ proven by accepted evidence) — each registering its methods on import.
 
 from __future__ import annotations
 
-from meili.methods import air, carbon, evidence, noise, reported, water
+from meili.methods import (
+    air,
+    carbon,
+    evidence,
+    noise,
+    regional_air,
+    regional_water,
+    reported,
+    water,
+)
 from meili.methods.context import RunContext, open_context
 from meili.methods.lineage import VALUE_COLUMNS, judged, value_rows
 from meili.methods.registry import Method, Request, find, get, known_ids, methods
 
-DOMAINS = (air, water, noise, carbon, reported, evidence)
+DOMAINS = (air, regional_air, water, regional_water, noise, carbon, reported, evidence)
 
 __all__ = [
     "DOMAINS",

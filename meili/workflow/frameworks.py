@@ -1,5 +1,5 @@
-"""The framework a zone is assessed and planned against: its specialty (merged with its
-base) when one is stored for the zone, else the default framework.
+"""The framework a zone is assessed and planned against (its specialty, else its regional
+framework, else the default), kept between calls.
 
 A framework is validated once and kept while the stored versions are the same (the
 newest row of the code, by id and hash): the workflow asks for it on every plan write.
@@ -12,17 +12,16 @@ from sqlalchemy.orm import Session
 
 from meili.db.models import FrameworkVersion
 from meili.framework.schema import Framework
-from meili.framework.store import DEFAULT_CODE, get_framework
+from meili.framework.store import DEFAULT_CODE, get_framework, zone_framework_code
 
 _KEPT: dict[tuple, Framework] = {}
 
 
 def zone_framework(session: Session, zone: str) -> Framework:
-    rows = session.execute(
-        select(FrameworkVersion.id, FrameworkVersion.code, FrameworkVersion.zone_code)
-    ).all()  # a handful of rows, no documents: any new version changes the key
-    code = max(((i, c) for i, c, z in rows if z == zone), default=(0, None))[1]
-    key = (str(session.get_bind().url), code or DEFAULT_CODE, tuple(sorted(i for i, _, _ in rows)))
+    """The zone's framework as :func:`meili.framework.store.zone_framework` resolves it."""
+    ids = tuple(sorted(session.scalars(select(FrameworkVersion.id))))  # any new version
+    code = zone_framework_code(session, zone)
+    key = (str(session.get_bind().url), code or DEFAULT_CODE, ids)
     fw = _KEPT.get(key)
     if fw is None:
         fw = get_framework(session, code)

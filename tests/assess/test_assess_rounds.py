@@ -99,7 +99,7 @@ def test_values_carry_lineage_and_hand_checked_air(assessed: dict) -> None:
     assert v.loc[("P-330000", "env.pm25_annual_mean", 2019), "value"] == pytest.approx(40.0)
     row = v.loc[("P-330000", "env.pm25_annual_mean", 2019)]
     assert row["status"] == "computed" and json.loads(row["batches"]) == ["air-2019"]
-    assert row["framework"] == "meili-default@2025.1" and row["code_version"].startswith("meili")
+    assert row["framework"] == "meili-default@2026.1" and row["code_version"].startswith("meili")
     assert "HJ 663" in row["edition"]
     # PM2.5 30 → IAQI 43, PM10 60 → IAQI 55: every day is good (AQI ≤ 100)
     assert v.loc[("C-330100", "env.good_day_ratio", 2019), "value"] == 100.0

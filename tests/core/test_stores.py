@@ -82,4 +82,4 @@ def test_status_json(store, capsys) -> None:
     main(["status", "--format", "json"])
     rec = json.loads(capsys.readouterr().out)["records"][0]
     assert rec["divisions"] == {"province": 34, "prefecture": 333, "county": 2846}
-    assert rec["zones"]["region"] == 5 and rec["frameworks"] == ["meili-default@2025.1"]
+    assert rec["zones"]["region"] == 5 and rec["frameworks"] == ["meili-default@2026.1"]

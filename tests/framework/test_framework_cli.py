@@ -48,7 +48,7 @@ def test_validate_errors_exit_1(tmp_path: Path) -> None:
 
 def test_show_and_versions_without_store(home: Path) -> None:
     code, out = run("show")
-    assert code == 0 and "meili-default@2025.1" in out and "environment_quality" in out
+    assert code == 0 and "meili-default@2026.1" in out and "environment_quality" in out
     code, out = run("versions", "--format", "json")
     assert code == 0 and json.loads(out)[0]["source"] == "bundled"
     assert not home.exists()

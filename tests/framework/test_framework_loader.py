@@ -118,7 +118,7 @@ def test_unquoted_float_version_is_explained(tmp_path: Path) -> None:
     text = (
         default_framework_path()
         .read_text(encoding="utf-8")
-        .replace("version: '2025.1'", "version: 2025.10", 1)
+        .replace("version: '2026.1'", "version: 2025.10", 1)
     )
     path = tmp_path / "v.yaml"
     path.write_text(text, encoding="utf-8")
@@ -129,7 +129,7 @@ def test_unquoted_float_version_is_explained(tmp_path: Path) -> None:
 
 def test_gbk_file_loads(tmp_path: Path) -> None:
     text = default_framework_path().read_text(encoding="utf-8")
-    for char, plain in {"µg/m³": "ug/m3", "km²": "km2", "−": "-"}.items():
+    for char, plain in {"µg/m³": "ug/m3", "km²": "km2", "hm²": "hm2", "m³": "m3", "−": "-"}.items():
         text = text.replace(char, plain)
     path = tmp_path / "gbk.yaml"
     path.write_bytes(text.encode("gbk"))
@@ -149,7 +149,7 @@ def test_gb18030_specialty_loads(tmp_path: Path) -> None:
 
 def test_specialty_merges_with_base() -> None:
     spec = load_framework_file(EXAMPLE, methods=known_ids())
-    assert spec.base_ref == ("meili-default", "2025.1")
+    assert spec.base_ref == ("meili-default", "2026.1")
     assert 2 <= len(spec.indicators) <= 3
     merged = merge_specialty(default_framework(), spec)
     assert merged.code == spec.code and merged.zone == spec.zone
@@ -161,7 +161,7 @@ def test_specialty_merges_with_base() -> None:
 
 def test_specialty_unknown_base_and_collision(tmp_path: Path) -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
-    bad = text.replace("extends: meili-default@2025.1", "extends: meili-default@1999.9")
+    bad = text.replace("extends: meili-default@2026.1", "extends: meili-default@1999.9")
     bad = bad.replace("code: zj.gep_growth", "code: env.pm25_annual_mean")
     path = tmp_path / "spec.yaml"
     path.write_text(bad, encoding="utf-8")

@@ -51,12 +51,12 @@ def test_same_version_different_content_is_refused(store: Path) -> None:
         save_framework(s, fw)
     with pytest.raises(UserError, match="bump the version"), session() as s:
         save_framework(s, changed)
-    bumped = changed.model_copy(update={"version": "2025.10"})
+    bumped = changed.model_copy(update={"version": "2026.10"})
     with session() as s:
         assert save_framework(s, bumped) is True
-        assert get_framework(s).version == "2025.10"
-        assert get_framework(s, version="2025.1").name_en == fw.name_en
-        assert [r["version"] for r in list_frameworks(s)] == ["2025.10", "2025.1"]
+        assert get_framework(s).version == "2026.10"
+        assert get_framework(s, version="2026.1").name_en == fw.name_en
+        assert [r["version"] for r in list_frameworks(s)] == ["2026.10", "2026.1"]
 
 
 def test_default_without_store_rows_and_not_found(store: Path) -> None:
@@ -77,7 +77,7 @@ def test_specialty_stored_and_merged(store: Path) -> None:
     assert len(alone.indicators) == len(spec.indicators)
     assert len(merged.indicators) == len(default_framework().indicators) + len(spec.indicators)
     assert rows[0]["zone"] == "example-province"
-    assert rows[0]["extends"] == "meili-default@2025.1"
+    assert rows[0]["extends"] == "meili-default@2026.1"
 
 
 def test_hash_does_not_depend_on_encoding(store: Path, tmp_path: Path) -> None:
