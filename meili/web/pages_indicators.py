@@ -42,12 +42,25 @@ IndicatorCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}
 DRAWS = 200
 
 
+def method_doc(compute: object) -> str:
+    """The docstring that says how ``compute`` works: its own, else that of the function
+    that made it (a closure such as ``_statistic.<locals>.compute``), else its module's."""
+    doc = inspect.getdoc(compute)
+    if doc:
+        return doc
+    module = inspect.getmodule(compute)
+    maker = getattr(compute, "__qualname__", "").split(".<locals>")[0]
+    if module is not None and "." not in maker and maker != getattr(compute, "__name__", ""):
+        doc = inspect.getdoc(getattr(module, maker, None))
+    return doc or (inspect.getdoc(module) if module is not None else "") or ""
+
+
 def method_record(method_id: str) -> dict[str, Any] | None:
     """The registered method as the page shows it; None when it is not registered."""
     m = find(method_id)
     if m is None:
         return None
-    doc = inspect.getdoc(m.compute) or ""
+    doc = method_doc(m.compute)
     return {
         "id": m.id,
         "name_zh": m.name_zh,
@@ -64,6 +77,7 @@ def method_record(method_id: str) -> dict[str, Any] | None:
                 "title_en": c.title_en,
                 "mark": c.mark,
                 "confirmed": c.confirmed,
+                "about": c.about,
             }
             for c in m.cited()
         ],
