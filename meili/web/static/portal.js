@@ -145,7 +145,7 @@
     });
   }
 
-  document.addEventListener('DOMContentLoaded', function () {
+  function start() {
     tabs();
     var map = document.getElementById('map');
     if (map) { drawMap(map); }
@@ -153,5 +153,6 @@
     if (trend) { drawTrend(trend); }
     document.querySelectorAll('.bars').forEach(drawBars);
     window.addEventListener('resize', function () { charts.forEach(function (c) { c.resize(); }); });
-  });
+  }
+  if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', start); } else { start(); }
 })();
