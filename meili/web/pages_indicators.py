@@ -196,6 +196,8 @@ def rankings_page(
         if not comp.empty:
             comp = comp[(comp["indicator"] == indicator)]
             table = records(comp.sort_values(["tier", "rank"], na_position="last"))
+    if display == "unranked":  # no order that reads as a ranking
+        table = sorted(table, key=lambda r: str(r.get("zone")))
     for r in table:
         z = zones.get(r.get("zone"))
         r["name_zh"] = z.name_zh if z else r.get("zone")

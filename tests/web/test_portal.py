@@ -148,3 +148,22 @@ def test_cases_shown_only_when_reviewed_by_another(client: TestClient, store) ->
     assert "甲案例" in html and "乙案例" not in html and "丙案例" not in html
     assert "甲案例" in client.get("/cases/a").text and client.get("/cases/b").status_code == 404
     assert "甲案例" in client.get("/zones/X-330127").text
+
+
+def test_composite_ranking_with_monte_carlo_rank_intervals(client: TestClient) -> None:
+    from meili.assess.zone_index import IndexSpec, zone_index
+    from meili.web.pages_indicators import DRAWS
+
+    populated_round(every=True)
+    _, result = zone_index("r1", "region", IndexSpec(draws=DRAWS, seed=1))
+    unc = result.uncertainty
+    n = len(unc)
+    assert n == 5 and ((unc["p5"] <= unc["median"]) & (unc["median"] <= unc["p95"])).all()
+    assert ((unc["p5"] >= 1) & (unc["p95"] <= n)).all()
+    html = client.get("/rankings", params={"tier": "region"}).text
+    assert 'id="rank-chart"' in html and "位次区间" in html
+    for row in unc.itertuples():  # each zone's interval, as the page rounds it
+        assert f"{row.p5:.3g}–{row.p95:.3g}" in html
+    unranked = client.get("/rankings", params={"tier": "region", "view": "unranked"}).text
+    assert "位次区间（5%–95%）" not in unranked and 'id="rank-chart"' not in unranked
+    assert "R-JJJ" in unranked  # the scores are still shown, without ranks
