@@ -16,13 +16,24 @@ from pathlib import Path
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from meili import __version__
 from meili.errors import MeiliError, NotFoundError, StoreDamaged
-from meili.web import api, api_accounts, api_plans, api_work, pages, pages_workflow
+from meili.web import (
+    api,
+    api_accounts,
+    api_data,
+    api_plans,
+    api_work,
+    pages,
+    pages_data,
+    pages_indicators,
+    pages_workflow,
+)
 from meili.web.cache import PublicReadCache
 
 HERE = Path(__file__).parent
@@ -85,6 +96,7 @@ def create_app() -> FastAPIOffline:
     app.include_router(api_accounts.router)
     app.include_router(api_plans.router)
     app.include_router(api_work.router)
+    app.include_router(api_data.router)
 
     @app.get("/api/{rest:path}", include_in_schema=False)
     def _first_api(rest: str, request: Request) -> RedirectResponse:
@@ -96,8 +108,12 @@ def create_app() -> FastAPIOffline:
 
     app.include_router(pages.router)
     app.include_router(pages_workflow.router)
+    app.include_router(pages_indicators.router)
+    app.include_router(pages_data.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.add_middleware(PublicReadCache, prefix=api.PREFIX + "/", pages=("/", "/zones/*"))
+    portal = ("/", "/zones/*", "/geo/*", "/indicators*", "/rankings*", "/cases*", "/data")
+    app.add_middleware(PublicReadCache, prefix=api.PREFIX + "/", pages=portal)
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
     return app
 
 

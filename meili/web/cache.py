@@ -95,7 +95,9 @@ class PublicReadCache:
         if hit is not None:
             self.kept.move_to_end(key)
             status, headers, body = hit
-            await send({"type": "http.response.start", "status": status, "headers": headers})
+            # a copy: a middleware outside (GZip) rewrites the headers it is given in place
+            start = {"type": "http.response.start", "status": status, "headers": list(headers)}
+            await send(start)
             await send({"type": "http.response.body", "body": body})
             return
         done = self.pending[key] = asyncio.Event()
