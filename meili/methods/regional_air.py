@@ -63,6 +63,12 @@ def _area_statistic(name: str, pollutant: str):
                     rows.append(missing(u.code, year, why))
                 else:
                     row = stats.loc[key]
+                    if pd.isna(row[pollutant]):
+                        why = reason(
+                            "no_data_year", dataset="air_hourly", year=year, version=ctx.lake_version
+                        )
+                        rows.append(missing(u.code, year, why))
+                        continue
                     ok = bool(row[f"valid_{pollutant}"])
                     zh, en = reason("area_invalid", name=name) if not ok else ("", "")
                     rows.append(

@@ -24,6 +24,7 @@ import pytest
 from cli_support import run
 
 from meili.assess.rounds import load_round
+from meili.framework.loader import default_framework
 from meili.ingest import ingest_paths
 from meili.ingest.demo import ingest_demo_samples
 
@@ -205,7 +206,8 @@ def test_assigned_targets_and_baselines_win(assessed: dict) -> None:
 def test_zone_framework_assessed_and_recorded(assessed: dict) -> None:
     meta = assessed["meta"]
     assert meta["frameworks"]["C-330100"] == "hz-specialty@2025.1"
-    assert meta["frameworks"]["P-520000"] == "meili-default@2025.1"
+    default = default_framework()
+    assert meta["frameworks"]["P-520000"] == f"meili-default@{default.version}"
     lake = _v(assessed, "C-330100", "hz.west_lake_class_ii_share")
     assert lake["status"] == "met" and lake["framework"] == "hz-specialty@2025.1"
     v = assessed["verdicts"]
