@@ -15,7 +15,12 @@ from meili.config import settings
 from meili.db.session import session
 from meili.errors import NotFoundError, ProblemsFound, UserError, ValidationFailed
 from meili.framework.coverage import bundled_set, coverage, totals
-from meili.framework.loader import bundled, default_framework, load_framework_file
+from meili.framework.loader import (
+    bundled,
+    bundled_frameworks,
+    default_framework,
+    load_framework_file,
+)
 from meili.framework.policy import policy
 from meili.framework.schema import AREA_NAMES, MEASURES, Framework, Indicator
 from meili.framework.store import get_framework, list_frameworks, resolver, save_framework
@@ -284,17 +289,20 @@ def load_cmd(
 @app.command("versions")
 @listing
 def versions_cmd(shown: Shown) -> None:
-    """List framework versions in the store and the bundled default. 版本列表。"""
+    """List the framework versions in the store and every bundled one (the default's versions
+    and the five regional frameworks). 版本列表（已入库与内置）。"""
     with _maybe_session() as s:
         rows = [{**r, "source": "stored"} for r in list_frameworks(s)] if s is not None else []
-    fw = default_framework()
-    if not any(r["code"] == fw.code and r["version"] == fw.version for r in rows):
+    stored = {(r["code"], r["version"]) for r in rows}
+    for fw in bundled_frameworks():
+        if (fw.code, fw.version) in stored:
+            continue
         rows.append(
             {
                 "code": fw.code,
                 "version": fw.version,
-                "zone": None,
-                "extends": None,
+                "zone": fw.zone,
+                "extends": fw.extends,
                 "name_zh": fw.name_zh,
                 "name_en": fw.name_en,
                 "indicators": len(fw.indicators),

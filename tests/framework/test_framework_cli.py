@@ -50,7 +50,12 @@ def test_show_and_versions_without_store(home: Path) -> None:
     code, out = run("show")
     assert code == 0 and "meili-default@2026.1" in out and "environment_quality" in out
     code, out = run("versions", "--format", "json")
-    assert code == 0 and json.loads(out)[0]["source"] == "bundled"
+    rows = json.loads(out)
+    assert code == 0 and {r["source"] for r in rows} == {"bundled"}
+    # the five regional efforts' frameworks are listed with their zones
+    regional = {r["zone"]: r["extends"] for r in rows if r["zone"]}
+    assert set(regional) == {"R-JJJ", "R-YRD", "R-GBA", "R-CJ", "R-HH"}
+    assert all(e and e.startswith("meili-default@") for e in regional.values())
     assert not home.exists()
 
 
