@@ -13,6 +13,7 @@ A step is a :class:`Step`; one more (e.g. a generated report) slots in by adding
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,8 +87,8 @@ def _stores(state: DemoState) -> str:
 
 def _samples(state: DemoState) -> str:
     state.batches = ingest_demo_samples(user=BY)
-    landed = sum(int(b.rows_landed) for b in state.batches)
-    return f"{len(state.batches)} files, {landed} rows landed now 本次入湖"
+    statuses = Counter(b.status for b in state.batches)
+    return ", ".join(f"{n} {status}" for status, n in sorted(statuses.items())) + " files 个文件"
 
 
 def _round(state: DemoState) -> str:
