@@ -102,8 +102,9 @@ def _demo_ending(state: DemoState, port: int) -> None:
     plan, sa = state.plan, state.self_assessment
     typer.echo(
         f"\nThe demo store 演示数据 (round {ROUND}, published 已公开): "
-        f"plan #{plan['id']} {plan['zone']} {plan['state']} (awaiting the Ministry 待部审核); "
-        f"self-assessment #{sa['id']} {sa['zone']} {sa['state']}; case 案例 {state.case}"
+        f"plan #{plan['id']} {plan['zone']} {plan['state']} {plan['state_zh']}; "
+        f"self-assessment #{sa['id']} {sa['zone']} {sa['state']} {sa['state_zh']}; "
+        f"case 案例 {state.case}"
     )
     typer.echo(
         f"Sign in 登录 at /signin (or --as USER on the CLI), password 密码 {DEMO_PASSWORD} "
