@@ -2,7 +2,8 @@
 
 The demo runs :data:`STEPS` in order, each idempotent (a second run finds its work done and
 changes nothing): the stores and sample zones; the bundled real air (CNEMC 2019-01-01…03,
-UCI Beijing 2017-01…02) and surface-water (CNEMC 2021-04, Beijing–Tianjin–Hebei) samples;
+UCI Beijing 2017-01…02) and surface-water (CNEMC 2021-04, Beijing–Tianjin–Hebei and
+Fujian) samples;
 the round :data:`ROUND` frozen over every zone and published by the Ministry; demo accounts
 (:data:`DEMO_USERS`, password :data:`DEMO_PASSWORD`); a sample implementation plan left in
 review at the Ministry; an approved self-assessment of :data:`SELF_ZONE` whose narrative
@@ -29,7 +30,7 @@ from meili.config import settings
 from meili.db.models import Document, User
 from meili.db.session import session
 from meili.framework.schema import Framework
-from meili.ingest.demo import ingest_demo_samples
+from meili.ingest.demo import DEMO_STORE_FILES, ingest_demo_samples
 from meili.ingest.pipeline import BatchResult
 from meili.workflow import documents, review
 from meili.workflow.accounts import actor_of, add_user, get_user
@@ -86,7 +87,7 @@ def _stores(state: DemoState) -> str:
 
 
 def _samples(state: DemoState) -> str:
-    state.batches = ingest_demo_samples(user=BY)
+    state.batches = ingest_demo_samples(user=BY, names=DEMO_STORE_FILES)
     statuses = Counter(b.status for b in state.batches)
     return ", ".join(f"{n} {status}" for status, n in sorted(statuses.items())) + " files 个文件"
 

@@ -57,11 +57,27 @@ def test_demo_ends_with_a_populated_portal(home: Path, capsys) -> None:
         provinces = demo_summary(con)
     finally:
         con.close()
-    assert {p["province"] for p in provinces} == {"北京市", "天津市", "河北省"}
-    sections = sum(p["n_sections"] for p in provinces)
-    good = sum(round(p["share_I_III"] * p["n_sections"] / 100) for p in provinces)
-    jjj = valued[(valued["zone"] == SELF_ZONE) & (valued["year"] == 2021)].set_index("indicator")
-    assert jjj.loc["env.water_good_section_share", "value"] == pytest.approx(100 * good / sections)
+    by_province = {p["province"]: p for p in provinces}
+    assert set(by_province) == {"北京市", "天津市", "河北省", "福建省"}
+
+    def good_share(names: list[str]) -> float:
+        sections = sum(by_province[n]["n_sections"] for n in names)
+        good = sum(
+            round(by_province[n]["share_I_III"] * by_province[n]["n_sections"] / 100) for n in names
+        )
+        return 100 * good / sections
+
+    in_2021 = valued[valued["year"] == 2021].set_index(["zone", "indicator"])["value"]
+    jjj = in_2021.loc[SELF_ZONE]
+    assert jjj["env.water_good_section_share"] == pytest.approx(
+        good_share(["北京市", "天津市", "河北省"])
+    )
+    fujian = in_2021.loc["P-350000"]
+    assert fujian["env.water_good_section_share"] == pytest.approx(good_share(["福建省"]))
+    # no regional zone holding Zhejiang has a water value computed over part of it
+    for zone in ("R-YRD", "R-CJ"):
+        water = valued[(valued["zone"] == zone) & valued["indicator"].str.startswith("env.water")]
+        assert water.empty, zone
 
     with session() as s:
         # the plan: approved by the province, in review at the Ministry
@@ -86,8 +102,9 @@ def test_demo_ends_with_a_populated_portal(home: Path, capsys) -> None:
     # the portal: the zone pages show the round's values; a demo account signs in
     client = TestClient(create_app())
     page = client.get(f"/zones/{SELF_ZONE}").text
-    assert number(jjj.loc["env.water_good_section_share", "value"]) in page
-    assert number(jjj.loc["env.water_inferior_v_share", "value"]) in page
+    assert number(jjj["env.water_good_section_share"]) in page
+    assert number(jjj["env.water_inferior_v_share"]) in page
+    assert number(fujian["env.water_good_section_share"]) in client.get("/zones/P-350000").text
     hz = valued[(valued["zone"] == PLAN_ZONE) & (valued["indicator"] == "env.pm25_annual_mean")]
     assert number(float(hz["value"].iloc[0])) in client.get(f"/zones/{PLAN_ZONE}").text
     assert "京津冀地表水自动监测" in client.get("/cases").text
