@@ -83,7 +83,7 @@ class Step:
 
 def _stores(state: DemoState) -> str:
     written = bootstrap.initialise(samples=True)
-    return "loaded" if any(written.values()) else "already in place 已就绪"
+    return "loaded 已载入" if any(written.values()) else "already in place 已就绪"
 
 
 def _samples(state: DemoState) -> str:

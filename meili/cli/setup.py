@@ -73,8 +73,9 @@ def demo(
 ) -> None:
     """Build the demo store and end with a populated portal; run again, it changes nothing.
 
-    演示：初始化、载入示例先行区与真实监测样本，冻结并公开评估轮次，建立演示账户、审核中的
-    实施方案、已通过的自评估和典型案例，最后给出启动门户的命令与网址。
+    演示：载入示例先行区与真实监测样本，冻结并公开评估轮次；
+    建立演示账户、审核中的实施方案、已通过的自评估和典型案例；
+    最后给出启动门户的命令与网址。
     """
     state = DemoState()
     for step in STEPS:
