@@ -30,6 +30,11 @@ class Settings:
         """Root of the Parquet measurement lake."""
         return self.home / "lake"
 
+    @property
+    def cases_dir(self) -> Path:
+        """The case library's YAML files (典型案例, :mod:`meili.web.cases`)."""
+        return self.home / "cases"
+
 
 def _home() -> tuple[Path, str]:
     env = os.environ.get("MEILI_HOME")

@@ -396,6 +396,13 @@ def load_round(name: str, table: str = "verdicts") -> tuple[dict[str, Any], pd.D
         ) from None
 
 
+def round_file_hashes(name: str) -> dict[str, str]:
+    """table → SHA-256 of a readable round's files (what a self-assessment wrapping it
+    records); a missing or damaged round raises as :func:`load_round` does."""
+    meta, _ = load_round(name, "verdicts")
+    return {t: f["sha256"] for t, f in meta["files"].items()}
+
+
 def check_rounds() -> list[tuple[str, str]]:
     """(file, problem) of every damaged round file."""
     found: list[tuple[str, str]] = []

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from meili.assess.rounds import load_round, scan_rounds
+from meili.assess.rounds import round_file_hashes, scan_rounds
 from meili.cli.acting import AsOption, acting
 from meili.cli.common import Shown, emit, listing
 from meili.db.session import session
@@ -36,13 +36,6 @@ def _content(path: Path) -> Any:
         except ValueError as exc:
             raise UserError(f"{path}: not JSON ({exc})") from None
     return plain(parse_yaml(text, str(path)))
-
-
-def round_files(name: str) -> dict[str, str]:
-    """The computed round a self-assessment wraps: its tables' hashes (the round must
-    exist and be readable)."""
-    meta, _ = load_round(name, "verdicts")
-    return {t: f["sha256"] for t, f in meta["files"].items()}
 
 
 def build(kind: str, label: str) -> typer.Typer:
@@ -79,7 +72,7 @@ def build(kind: str, label: str) -> typer.Typer:
         ) -> None:
             """Start a self-assessment wrapping a computed round. 新建自评估草稿。"""
             data = _content(file) if file else {}
-            data = {**data, "round": round_name, "round_files": round_files(round_name)}
+            data = {**data, "round": round_name, "round_files": round_file_hashes(round_name)}
             with session(write=True) as s:
                 doc = documents.create(
                     s, acting(s, as_user), kind, zone, title or f"{zone} 自评估 {round_name}", data

@@ -11,11 +11,12 @@ from sqlalchemy.engine import make_url
 
 from meili import __version__, bootstrap
 from meili.cli.common import Shown, emit, listing
+from meili.cli.serve import run_server
 from meili.config import settings
 from meili.db import session as db
+from meili.demo import DEMO_PASSWORD, DEMO_USERS, ROUND, STEPS, DemoState
 from meili.engine.air_period import Selection, period, records
 from meili.engine.water import demo_summary
-from meili.ingest.demo import ingest_demo_samples
 from meili.lake.store import connect
 from meili.output import Format
 
@@ -66,39 +67,61 @@ def _print_summary() -> None:
 
 def demo(
     serve: Annotated[
-        bool, typer.Option("--serve", help="Start the web app after loading. 载入后启动网站")
+        bool, typer.Option("--serve", help="Serve the portal after the demo. 演示后启动门户")
     ] = False,
-    port: Annotated[int, typer.Option(help="Port for --serve.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port of the portal. 端口")] = 8000,
 ) -> None:
-    """Run the demo from nothing: init, sample zones, summary; then how to open the portal.
+    """Build the demo store and end with a populated portal; run again, it changes nothing.
 
-    演示：初始化、载入示例先行区并打印概要。
+    演示：载入示例先行区与真实监测样本，冻结并公开评估轮次；
+    建立演示账户、审核中的实施方案、已通过的自评估和典型案例；
+    最后给出启动门户的命令与网址。
     """
-    with Console(stderr=True).status("loading the demo (stores, zones, framework)…"):
-        bootstrap.initialise(samples=True)
-    with Console(stderr=True).status("ingesting the bundled real samples 载入示例监测数据…"):
-        batches = ingest_demo_samples(user="meili demo")
+    state = DemoState()
+    for step in STEPS:
+        with Console(stderr=True).status(f"{step.label}…"):
+            summary = step.run(state)
+        typer.echo(f"✓ {step.label}: {summary}")
+    typer.echo("")
     _print_summary()
     typer.echo(
         "  measurements 监测数据 (bundled real samples, see meili/demo_data/ATTRIBUTION.md):"
     )
     emit(
-        [b.record() for b in batches],
+        [b.record() for b in state.batches],
         Format.table,
         columns=["file", "kind", "status", "rows_read", "rows_landed", "rows_quarantined"],
     )
     _engines_demo()
-    typer.echo("")
-    typer.echo(
-        "Try 试一试:  meili zones list  |  meili regions find 河源  |  "
-        "meili framework indicators --measure 七  |  meili data ls  |  meili data quarantine"
-    )
+    _demo_ending(state, port)
     if serve:
-        from meili.cli.serve import run_server
-
         run_server("127.0.0.1", port)
-    else:
-        typer.echo(f"Portal 门户:  meili serve   → http://127.0.0.1:{port}/  (API docs /docs)")
+
+
+def _demo_ending(state: DemoState, port: int) -> None:
+    """What the demo left behind, how to sign in and how to open the portal."""
+    plan, sa = state.plan, state.self_assessment
+    typer.echo(
+        f"\nThe demo store 演示数据 (round {ROUND}, published 已公开): "
+        f"plan #{plan['id']} {plan['zone']} {plan['state']} {plan['state_zh']}; "
+        f"self-assessment #{sa['id']} {sa['zone']} {sa['state']} {sa['state_zh']}; "
+        f"case 案例 {state.case}"
+    )
+    typer.echo(
+        f"Sign in 登录 at /signin (or --as USER on the CLI), password 密码 {DEMO_PASSWORD} "
+        "(demo accounts only 仅限演示):"
+    )
+    for username, role, zone, _ in DEMO_USERS:
+        typer.echo(f"  {username:<11} {role}{'@' + zone if zone else ''}")
+    typer.echo(
+        f"Try 试一试:  meili assess zone {sa['zone']} --round {ROUND}  |  "
+        f"meili plans approve {plan['id']} --as demo-mee  |  meili zones list  |  meili data ls"
+    )
+    command = "meili serve" + (f" --port {port}" if port != 8000 else "")
+    typer.echo(
+        f"Portal 门户:  {command}   → http://127.0.0.1:{port}/  "
+        f"(zone 先行区 /zones/{sa['zone']}, API docs /docs; or `meili demo --serve`)"
+    )
 
 
 def _engines_demo() -> None:

@@ -361,7 +361,8 @@ def register_column(
 
 
 def demo_summary(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
-    """Province status of the demo water sample (Beijing, Tianjin, Hebei, April 2021).
+    """Province status of the demo water samples (April 2021: Beijing, Tianjin, Hebei, and
+    Fujian in the store `meili demo` builds).
 
     Reads ``con``'s ``water_samples`` (landed by ``meili demo``); empty when it has none.
     Records: province, n_sections, 优良 and 劣Ⅴ shares (%), status, method, standard.

@@ -16,6 +16,10 @@ DEMO_FILES = [
     "china_sites_20190103.csv.gz",
     "cnemc_surface_water_4hourly_2021-04_jjj.csv",
 ]
+#: What `meili demo` lands: the samples and Fujian's water, so that a sample province zone
+#: (P-350000) has water values too. Fujian lies in no regional zone, so no regional value
+#: is computed over part of its provinces.
+DEMO_STORE_FILES = [*DEMO_FILES, "cnemc_surface_water_4hourly_2021-04_fj.csv"]
 
 
 def demo_dir() -> Path:
@@ -23,8 +27,11 @@ def demo_dir() -> Path:
     return Path(str(resources.files("meili").joinpath("demo_data")))
 
 
-def ingest_demo_samples(user: str | None = None) -> list[BatchResult]:
-    """Ingest the site list and every demo sample; running it again changes nothing."""
+def ingest_demo_samples(
+    user: str | None = None, names: list[str] | None = None
+) -> list[BatchResult]:
+    """Ingest the site list and the demo samples ``names`` (default :data:`DEMO_FILES`);
+    running it again changes nothing."""
     sites = Path(str(resources.files("meili.ingest").joinpath("data/cnemc_sites.csv")))
-    files = [sites, *(demo_dir() / name for name in DEMO_FILES)]
+    files = [sites, *(demo_dir() / name for name in (names or DEMO_FILES))]
     return ingest_paths("auto", files, user=user)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -89,6 +90,19 @@ def year_sections(ctx: RunContext, year: int) -> YearSections | None:
     return ctx.memo(("water.sections", year), read)
 
 
+@cache
+def _province_names() -> dict[str, str]:
+    """Province code → name (read once: :func:`_placed` runs for every unit)."""
+    frame = provinces31()
+    return dict(zip(frame["code"], frame["name"], strict=True))
+
+
+@cache
+def _cities() -> pd.DataFrame:
+    """The 337 cities by code (read once; not to be changed by callers)."""
+    return cities337().set_index("code")
+
+
 def _placed(unit: ZoneUnit, data: YearSections) -> np.ndarray | tuple[str, str]:
     """Positions of the unit's sections, or why they cannot be placed.
 
@@ -97,8 +111,7 @@ def _placed(unit: ZoneUnit, data: YearSections) -> np.ndarray | tuple[str, str]:
     ``area_code`` (GB/T 2260 code of the county the section lies in).
     """
     sections = data.sections
-    provinces = dict(zip(provinces31()["code"], provinces31()["name"], strict=True))
-    cities = cities337().set_index("code")
+    provinces, cities = _province_names(), _cities()
     area = sections["area_code"].astype("string")
     mask = np.zeros(len(sections), dtype=bool)
     for m in unit.members:

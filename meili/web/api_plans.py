@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
 from sqlalchemy.orm import Session
 
-from meili.assess.rounds import load_round, scan_rounds
+from meili.assess.rounds import round_file_hashes, scan_rounds
 from meili.db.session import session
 from meili.errors import NotFoundError
 from meili.web.api import PREFIX, RoundName
@@ -95,11 +95,6 @@ def _version(actor: Actor, v: Any) -> VersionOut:
     if actor.public:
         rec["submitted_by"] = ""
     return VersionOut(**rec)
-
-
-def _round_files(name: str) -> dict[str, str]:
-    meta, _ = load_round(name, "verdicts")
-    return {t: f["sha256"] for t, f in meta["files"].items()}
 
 
 def _routes(kind: str, path: str, tag: str) -> None:
@@ -320,7 +315,7 @@ def create_plan(request: Request, response: Response, body: DocIn) -> DocOut:
     status_code=201,
 )
 def create_self_assessment(request: Request, response: Response, body: SelfAssessmentIn) -> DocOut:
-    content = {**body.content, "round": body.round, "round_files": _round_files(body.round)}
+    content = {**body.content, "round": body.round, "round_files": round_file_hashes(body.round)}
     with session(write=True) as s:
         actor = api_actor(s, request, required=True)
         title = body.title or f"{body.zone} 自评估 {body.round}"

@@ -46,7 +46,7 @@ class Case:
 
 
 def cases_dir() -> Path:
-    return settings().home / "cases"
+    return settings().cases_dir
 
 
 def _case(path: Path, data: dict[str, Any]) -> Case:
