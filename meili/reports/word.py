@@ -19,7 +19,7 @@ from typing import Any
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -116,6 +116,11 @@ class _Writer:
         self.run(par, text, style)
         return par
 
+    def page_break(self) -> None:
+        run = self.doc.add_paragraph(style="Normal").add_run()
+        run.add_break(WD_BREAK.PAGE)
+        set_east_asian(run._element, self.font_of("Normal"))
+
     def heading(self, text: str, level: int) -> None:
         self.para(text, "Title" if level == 0 else f"Heading {level}")
 
@@ -144,7 +149,10 @@ class _Writer:
     def figure(self, fig: Figure | None, caption: str | None = None) -> None:
         if fig is None:
             return
-        self.doc.add_picture(io.BytesIO(to_png(fig)), width=Cm(15.5))
+        picture = self.doc.add_paragraph(style="Normal")
+        run = picture.add_run()
+        run.add_picture(io.BytesIO(to_png(fig)), width=Cm(15.5))
+        set_east_asian(run._element, self.font_of("Normal"))
         self.para(caption or fig.label, "Caption")
 
 
@@ -181,7 +189,7 @@ def render_docx(report: Report, figs: dict[str, Figure], template: Path | None =
             [t("generated"), r.generated],
         ],
     )
-    w.doc.add_page_break()
+    w.page_break()
 
     w.heading(t("summary"), 1)
     judged = r.counts.get("met", 0) + r.counts.get("not_met", 0)

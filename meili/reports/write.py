@@ -34,12 +34,12 @@ def render(
     fmt: ReportFormat | str,
     *,
     template: Path | None = None,
-    font_check: FontCheck = cjk_fonts,
+    font_check: FontCheck | None = None,
 ) -> bytes:
     """The report in ``fmt`` (html, pdf or docx) as bytes."""
     fmt = ReportFormat(fmt)
     if fmt is ReportFormat.pdf:
-        return render_pdf(report, figures(report), font_check)
+        return render_pdf(report, figures(report), font_check or cjk_fonts)
     if fmt is ReportFormat.docx:
         return render_docx(report, figures(report), template)
     return render_html(report, figures(report)).encode("utf-8")
@@ -53,12 +53,14 @@ def write_report(
     round_name: str | None = None,
     lang: str = "zh",
     template: Path | None = None,
-    font_check: FontCheck = cjk_fonts,
+    font_check: FontCheck | None = None,
 ) -> Report:
-    """Write ``zone``'s report to ``output`` (replaced in one rename); the report written."""
+    """Write ``zone``'s report to ``output`` (replaced in one rename); the report written.
+
+    ``font_check`` lists the CJK fonts (default: fontconfig's, :func:`cjk_fonts`)."""
     fmt = ReportFormat(fmt)
     if fmt is ReportFormat.pdf:  # refused before any work when PDF cannot be made
-        require_cjk(font_check)
+        require_cjk(font_check or cjk_fonts)
     report = build(zone, round_name, lang)
     data = render(report, fmt, template=template, font_check=font_check)
     folder = output.parent if str(output.parent) else Path(".")
