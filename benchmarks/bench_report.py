@@ -109,7 +109,9 @@ def main() -> int:
         results["docx base"] = _timed(plain_docx, args.runs)
 
     print(f"zone             {args.zone}; {rows} table rows; {args.runs} runs each, medians")
-    print(f"font subsetting  {subsetter()} (WeasyPrint; fonttools when libharfbuzz-subset is absent)")
+    print(
+        f"font subsetting  {subsetter()} (WeasyPrint; fonttools when libharfbuzz-subset is absent)"
+    )
     worst = 0.0
     for fmt in ("html", "pdf", "docx"):
         wall, cpu = results[fmt]

@@ -10,6 +10,7 @@ ledger, accepted evidence). Every format renders this one :class:`Report`.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -243,6 +244,8 @@ def build(zone: str, round_name: str | None = None, lang: str = "zh") -> Report:
             r["name"] = (i.name_zh, i.name_en) if i else (r["indicator"], r["indicator"])
             methods.append(r)
     grade = records(grades)[0] if grades is not None and len(grades) else {}
+    if isinstance(grade.get("veto"), str):  # stored as a JSON list of indicator codes
+        grade["veto"] = json.loads(grade["veto"] or "[]")
     return Report(
         lang=lang,
         zone=record,

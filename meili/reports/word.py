@@ -205,7 +205,7 @@ def render_docx(report: Report, figs: dict[str, Figure], template: Path | None =
         summary.append([t("grade"), str(r.p(r.grade.get("grade_zh"), r.grade.get("grade_en")))])
         summary.append([t("score"), num(r.grade.get("score"))])
         if r.grade.get("veto"):
-            summary.append([t("veto"), str(r.grade["veto"])])
+            summary.append([t("veto"), "、".join(map(str, r.grade["veto"]))])
     w.table([t("summary"), t("value")], summary, {1})
     w.heading(t("not_met_list"), 2)
     not_met = [x for a in r.areas for x in a.rows if x.get("status") == "not_met"]
