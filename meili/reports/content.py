@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from meili import i18n
-from meili.assess.rounds import list_rounds, load_round
+from meili.assess.rounds import load_round, scan_rounds
 from meili.db.session import session
 from meili.errors import NotFoundError
 from meili.framework.schema import Framework
@@ -95,6 +95,24 @@ class Report:
         """The name in the report's language (the other when that one is empty)."""
         return (en or zh) if self.lang == "en" else (zh or en)
 
+    def paren(self, text: Any) -> str:
+        """``text`` in brackets as the language writes them: （…） in Chinese, " (…)" else."""
+        return f" ({text})" if self.lang == "en" else f"（{text}）"
+
+    @property
+    def sep(self) -> str:
+        """The list separator: 、 in Chinese, ", " in English."""
+        return ", " if self.lang == "en" else "、"
+
+    @property
+    def stop(self) -> str:
+        """The full stop between two sentences."""
+        return ". " if self.lang == "en" else "。"
+
+    @property
+    def colon(self) -> str:
+        return ": " if self.lang == "en" else "："
+
     @property
     def zone_name(self) -> str:
         return str(self.p(self.zone.get("name_zh"), self.zone.get("name_en")))
@@ -108,8 +126,9 @@ class Report:
 
 
 def latest_round(zone: str) -> str:
-    """The newest round that assessed ``zone``; :class:`NotFoundError` when none did."""
-    rounds = [m for m in list_rounds() if zone in m.get("zones", [])]
+    """The newest readable round that assessed ``zone``; :class:`NotFoundError` when none
+    did (a damaged round is passed over here; ``meili data check`` reports it)."""
+    rounds = [m for m in scan_rounds()[0] if zone in m.get("zones", [])]
     if not rounds:
         raise NotFoundError(
             f"no assessment round covers zone {zone}; make one with "

@@ -178,9 +178,9 @@ def render_docx(report: Report, figs: dict[str, Figure], template: Path | None =
     r, t = report, report.t
     w.para(t("subtitle"), "Subtitle")
     w.heading(r.title, 0)
-    members = "、".join(r.zone.get("member_names") or r.zone.get("members") or [])
+    members = r.sep.join(r.zone.get("member_names") or r.zone.get("members") or [])
     w.table(
-        [t("zone"), r.zone_name + f"（{r.zone['code']}）"],
+        [t("zone"), r.zone_name + r.paren(r.zone["code"])],
         [
             [t("members"), members],
             [t("round"), str(r.round["round"])],
@@ -205,7 +205,7 @@ def render_docx(report: Report, figs: dict[str, Figure], template: Path | None =
         summary.append([t("grade"), str(r.p(r.grade.get("grade_zh"), r.grade.get("grade_en")))])
         summary.append([t("score"), num(r.grade.get("score"))])
         if r.grade.get("veto"):
-            summary.append([t("veto"), "、".join(map(str, r.grade["veto"]))])
+            summary.append([t("veto"), r.sep.join(map(str, r.grade["veto"]))])
     w.table([t("summary"), t("value")], summary, {1})
     w.heading(t("not_met_list"), 2)
     not_met = [x for a in r.areas for x in a.rows if x.get("status") == "not_met"]
@@ -287,7 +287,7 @@ def render_docx(report: Report, figs: dict[str, Figure], template: Path | None =
     w.heading(t("map"), 1)
     notice = NOTICE["en" if r.lang == "en" else "zh"]
     if "map" in figs:
-        w.figure(figs["map"], f"{figs['map'].label}。{notice}")
+        w.figure(figs["map"], f"{figs['map'].label}{r.stop}{notice}")
     else:
         w.para(t("no_map"))
 
