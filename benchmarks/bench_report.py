@@ -125,8 +125,14 @@ def main() -> int:
     print("baselines        html: a static file of the same size; pdf: WeasyPrint on plain "
           "Chinese text of the same HTML size; docx: python-docx, as many plain paragraphs "
           "and cells")  # fmt: skip
+    worst_cpu = max(results[fmt][1] for fmt in ("html", "pdf", "docx"))
     verdict = "met" if worst <= GOAL_S else "NOT met"
-    print(f"goal             every report <= {GOAL_S:.0f} s: {verdict} (slowest {worst:.2f} s)")
+    load = os.getloadavg()[0]
+    print(
+        f"goal             every report <= {GOAL_S:.0f} s: {verdict} (slowest {worst:.2f} s wall, "
+        f"{worst_cpu:.2f} s CPU; load average {load:.1f} on {os.cpu_count()} CPUs: on a busy "
+        "machine wall time exceeds CPU time)"
+    )
     return 0
 
 
