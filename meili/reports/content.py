@@ -213,6 +213,18 @@ def _trends(values: pd.DataFrame, ind: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _source(value: dict[str, Any], lang: str) -> str:
+    """Where a value came from: its lake batches, its statistics row, or why it is missing."""
+    batches = json.loads(value.get("batches") or "[]")
+    if batches:
+        more = f" (+{len(batches) - 3})" if len(batches) > 3 else ""
+        return "batch " + ", ".join(map(str, batches[:3])) + more
+    if value.get("stats_row") is not None:
+        return f"stats row {value['stats_row']}"
+    why = value.get("reason_en") if lang == "en" else value.get("reason_zh")
+    return str(why or "")
+
+
 def build(zone: str, round_name: str | None = None, lang: str = "zh") -> Report:
     """The report of ``zone`` for ``round_name`` (default: the newest round covering it).
 
@@ -261,6 +273,7 @@ def build(zone: str, round_name: str | None = None, lang: str = "zh") -> Report:
         for r in records(latest):
             i = ind.get(r["indicator"])
             r["name"] = (i.name_zh, i.name_en) if i else (r["indicator"], r["indicator"])
+            r["source"] = _source(r, lang)
             methods.append(r)
     grade = records(grades)[0] if grades is not None and len(grades) else {}
     if isinstance(grade.get("veto"), str):  # stored as a JSON list of indicator codes

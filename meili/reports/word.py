@@ -360,7 +360,7 @@ def render_docx(report: Report, figs: dict[str, Figure], template: Path | None =
         [t("indicator"), t("method"), t("value_status"), t("source")],
         [
             [r.p(*x["name"]), x.get("method") or "", x.get("status") or "",
-             f"{x.get('edition') or ''} {r.p(x.get('reason_zh'), x.get('reason_en')) or ''}"]
+             x["source"]]
             for x in r.methods
         ],
     )  # fmt: skip
