@@ -262,6 +262,10 @@ def test_zone_page_buttons_serve_the_reports(assessed: dict[str, float]) -> None
     word = client.get(f"/zones/{ZONE}/report.docx")
     assert word.status_code == 200 and "attachment" in word.headers["content-disposition"]
     assert docx.Document(io.BytesIO(word.content)).tables
+    pdf = client.get(f"/zones/{ZONE}/report.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "河源市" in text
     assert client.get("/zones/X-NOPE/report.html").status_code == 404
     assert client.get(f"/zones/{ZONE}/report.odt").status_code == 422
 
