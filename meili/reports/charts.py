@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from itertools import pairwise
 from xml.sax.saxutils import escape, quoteattr
 
 from PIL import Image, ImageDraw, ImageFont
@@ -39,6 +40,7 @@ class Line:
     x2: float
     y2: float
     stroke: str = GRID
+    width: float = 1
 
 
 @dataclass
@@ -94,6 +96,53 @@ def bar_chart(
     return fig
 
 
+def line_chart(
+    label: str,
+    years: list[int],
+    values: list[float],
+    target: tuple[int, float] | None = None,
+    *,
+    unit: str = "",
+    width: int = 640,
+    height: int = 170,
+) -> Figure:
+    """Values by year as a line with points, and the target (year, value) as a mark."""
+    left, right, top, bottom = 60, 20, 22, 26
+    xs = [*years, *([target[0]] if target else [])]
+    ys = [*values, *([target[1]] if target else [])]
+    x0, x1 = min(xs), max(xs)
+    y0, y1 = min(ys), max(ys)
+    if y1 == y0:
+        y0, y1 = y0 - 1, y1 + 1
+    pad = (y1 - y0) * 0.1
+    y0, y1 = y0 - pad, y1 + pad
+
+    def px(year: float) -> float:
+        return left + (width - left - right) * ((year - x0) / (x1 - x0) if x1 > x0 else 0.5)
+
+    def py(value: float) -> float:
+        return top + (height - top - bottom) * (1 - (value - y0) / (y1 - y0))
+
+    fig = Figure(width, height, label)
+    fig.items.append(Text(left, 14, label, 11))
+    for k in range(3):
+        v = y0 + (y1 - y0) * k / 2
+        fig.items.append(Line(left, py(v), width - right, py(v)))
+        fig.items.append(Text(left - 6, py(v) + 4, f"{v:.4g}", 10, "end", MUTED))
+    for year in sorted(set(xs)):
+        fig.items.append(Text(px(year), height - 8, str(year), 10, "middle", MUTED))
+    points = list(zip(years, values, strict=True))
+    for (a, va), (b, vb) in pairwise(points):
+        fig.items.append(Line(px(a), py(va), px(b), py(vb), BAR, 2))
+    for year, value in points:
+        fig.items.append(Rect(px(year) - 3, py(value) - 3, 6, 6, BAR))
+    if target:
+        fig.items.append(Rect(px(target[0]) - 4, py(target[1]) - 4, 8, 8, "#b35c00"))
+        fig.items.append(Text(px(target[0]) - 8, py(target[1]) - 8, f"{target[1]:g} {unit}", 10,
+                              "end", "#b35c00"))  # fmt: skip
+    return fig
+
+
 def _f(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
 
@@ -114,7 +163,7 @@ def to_svg(fig: Figure) -> str:
         elif isinstance(it, Line):
             out.append(
                 f'<line x1="{_f(it.x1)}" y1="{_f(it.y1)}" x2="{_f(it.x2)}" '
-                f'y2="{_f(it.y2)}" stroke="{it.stroke}" stroke-width="1"/>'
+                f'y2="{_f(it.y2)}" stroke="{it.stroke}" stroke-width="{_f(it.width)}"/>'
             )
         elif isinstance(it, Poly):
             d = " ".join(

@@ -263,6 +263,8 @@ def render_docx(report: Report, figs: dict[str, Figure], template: Path | None =
             {1, 2, 3, 4},
         )  # fmt: skip
         w.figure(figs.get("progress"))
+        for x in r.progress:
+            w.figure(figs.get(f"trend:{x['indicator']}"))
     else:
         w.para(t("no_progress"))
 

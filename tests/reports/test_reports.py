@@ -121,6 +121,7 @@ def test_html_has_every_section_the_round_numbers_and_the_bureau_words(
     for indicator, value in assessed.items():
         assert float(rows[indicator]) == pytest.approx(round(value, 3)), indicator
     assert "<svg" in html and "示意图，不作为" in html  # charts and map inline, with the notice
+    assert "历年数值与 2027 年目标" in html  # the trend chart of PM2.5, the one with progress
     assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")
     assert "https://" not in html  # nothing fetched from outside
     for words in (NARRATIVE, "东江水质保护压力仍然较大。", NEXT_STEPS, "千岛湖临湖地带综合整治"):
