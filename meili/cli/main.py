@@ -44,6 +44,7 @@ GROUPS: list[tuple[str, str | None]] = [
     ("submissions", "submissions"),
     ("ledger", "ledger"),
     ("audit", "audit"),
+    ("report", None),
 ]
 
 # typer bundles its own copy of click; usage errors may come from either.

@@ -32,6 +32,7 @@ from meili.web import (
     pages,
     pages_data,
     pages_indicators,
+    pages_reports,
     pages_workflow,
 )
 from meili.web.cache import PublicReadCache
@@ -107,6 +108,7 @@ def create_app() -> FastAPIOffline:
         return RedirectResponse(f"{api.PREFIX}/{rest}{query}", status_code=308)
 
     app.include_router(pages.router)
+    app.include_router(pages_reports.router)
     app.include_router(pages_workflow.router)
     app.include_router(pages_indicators.router)
     app.include_router(pages_data.router)

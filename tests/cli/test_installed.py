@@ -51,6 +51,12 @@ CASES = {
     "carbon": (["carbon", "intensity", "--base-year", "2020", "--year", "2024"], 2, "--file"),
     "assess": (["assess", "run", "--round", "r1", "--year", "2024"], 1, "0 input batches"),
     "diff": (["assess", "diff", "a", "b"], 3, "no round 'a'"),
+    "report": (["report", "X-NOPE", "-f", "html", "-o", "{tmp}/r.html"], 3, "X-NOPE"),
+    "report-round": (
+        ["report", "R-JJJ", "-f", "pdf", "-o", "{tmp}/r.pdf"],
+        3,
+        "no assessment round covers zone R-JJJ",
+    ),
     "composite": (
         [
             "composite",
