@@ -35,6 +35,11 @@ class Settings:
         """The case library's YAML files (典型案例, :mod:`meili.web.cases`)."""
         return self.home / "cases"
 
+    @property
+    def reports_dir(self) -> Path:
+        """Reports written by ``meili demo`` (``meili report`` writes where it is told)."""
+        return self.home / "reports"
+
 
 def _home() -> tuple[Path, str]:
     env = os.environ.get("MEILI_HOME")

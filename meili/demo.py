@@ -7,9 +7,9 @@ Fujian) samples;
 the round :data:`ROUND` frozen over every zone and published by the Ministry; demo accounts
 (:data:`DEMO_USERS`, password :data:`DEMO_PASSWORD`); a sample implementation plan left in
 review at the Ministry; an approved self-assessment of :data:`SELF_ZONE` whose narrative
-(problems, next steps) is written from the round's verdicts; a published case story.
-A step is a :class:`Step`; one more (e.g. a generated report) slots in by adding it to
-:data:`STEPS`.
+(problems, next steps) is written from the round's verdicts; that zone's self-assessment
+report (HTML and Word, under the home's ``reports/``); a published case story.
+A step is a :class:`Step`; one more slots in by adding it to :data:`STEPS`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -32,6 +33,7 @@ from meili.db.session import session
 from meili.framework.schema import Framework
 from meili.ingest.demo import DEMO_STORE_FILES, ingest_demo_samples
 from meili.ingest.pipeline import BatchResult
+from meili.reports.write import ReportFormat, write_report
 from meili.workflow import documents, review
 from meili.workflow.accounts import actor_of, add_user, get_user
 from meili.workflow.frameworks import zone_framework
@@ -57,6 +59,9 @@ SELF_ZONE = "R-JJJ"
 PLAN_ZONE = "C-330100"
 PLAN_TITLE = "杭州市美丽城市先行区实施方案（演示）"
 CASE_ID = "demo-jjj-water-monitoring"
+#: The demo's report of SELF_ZONE: HTML and Word (PDF with ``meili report … --format pdf``,
+#: which needs the CJK fonts of Debian's fonts-noto-cjk).
+REPORT_FORMATS = (ReportFormat.html, ReportFormat.docx)
 BY = "meili demo"
 
 
@@ -70,6 +75,7 @@ class DemoState:
     plan: dict[str, Any] = field(default_factory=dict)
     self_assessment: dict[str, Any] = field(default_factory=dict)
     case: str = ""
+    reports: list[Path] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -209,6 +215,21 @@ def _self_assessment(state: DemoState) -> str:
     return f"self-assessment #{state.self_assessment['id']}: {state.self_assessment['state']}"
 
 
+def _report(state: DemoState) -> str:
+    folder = settings().reports_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    state.reports = []
+    made = 0
+    for fmt in REPORT_FORMATS:
+        path = folder / f"{SELF_ZONE}-{ROUND}.{fmt.value}"
+        state.reports.append(path)
+        if not path.exists():  # kept as it is on a re-run
+            write_report(SELF_ZONE, path, fmt, round_name=ROUND)
+            made += 1
+    names = ", ".join(p.name for p in state.reports)
+    return f"{names} ({made} written 新生成, {len(state.reports) - made} present 已存在)"
+
+
 def _case(state: DemoState) -> str:
     _, values = load_round(ROUND, "values")
     water = values[
@@ -254,7 +275,7 @@ STEPS: tuple[Step, ...] = (
     Step("round", "assessment round 评估轮次", _round),
     Step("plan", "sample plan in review 实施方案（审核中）", _plan),
     Step("self_assessment", "approved self-assessment 自评估（已通过）", _self_assessment),
-    # a generated report (meili report) slots in here
+    Step("report", "generated report 自评估报告", _report),
     Step("case", "case story 典型案例", _case),
 )
 

@@ -107,6 +107,12 @@ def _demo_ending(state: DemoState, port: int) -> None:
         f"self-assessment #{sa['id']} {sa['zone']} {sa['state']} {sa['state_zh']}; "
         f"case 案例 {state.case}"
     )
+    for path in state.reports:
+        typer.echo(f"Report 自评估报告: {path}")
+    typer.echo(
+        f"  PDF:  meili report {sa['zone']} --round {ROUND} --format pdf "
+        f"--output {sa['zone']}-{ROUND}.pdf"
+    )
     typer.echo(
         f"Sign in 登录 at /signin (or --as USER on the CLI), password 密码 {DEMO_PASSWORD} "
         "(demo accounts only 仅限演示):"

@@ -5,10 +5,12 @@ nothing."""
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 import pytest
 from cli_support import run
+from docx import Document as Document_
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -114,6 +116,17 @@ def test_demo_ends_with_a_populated_portal(home: Path, capsys) -> None:
         )
         assert token.status_code == 200, (username, token.text)
 
+    # the generated report of the self-assessed zone: its approved narrative and the round's
+    # numbers, in HTML and in a Word file that opens
+    html = home / "reports" / f"{SELF_ZONE}-{ROUND}.html"
+    text = html.read_text(encoding="utf-8")
+    assert escape(content["problems"].splitlines()[0].strip(), quote=False) in text
+    assert number(jjj["env.water_good_section_share"]) in text
+    word = Document_(str(home / "reports" / f"{SELF_ZONE}-{ROUND}.docx"))
+    assert len(word.tables) >= 1
+    assert str(html) in out and "--format pdf" in out
+    stamp = html.stat().st_mtime_ns
+
     # what it prints: how to sign in, and the command and address of the portal
     assert DEMO_PASSWORD in out and all(u in out for u, *_ in DEMO_USERS)
     assert "meili serve" in out and "http://127.0.0.1:8000/" in out
@@ -124,6 +137,7 @@ def test_demo_ends_with_a_populated_portal(home: Path, capsys) -> None:
     assert code == 0, err
     assert _counts() == before
     assert "frozen already" in out2 and "0 added" in out2
+    assert html.stat().st_mtime_ns == stamp and "0 written" in out2
     code, out3, err = run(["demo", "--port", "8123"], capsys)
     assert code == 0, err
     assert "meili serve --port 8123" in out3 and "http://127.0.0.1:8123/" in out3
