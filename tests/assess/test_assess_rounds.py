@@ -148,8 +148,18 @@ def test_zones_are_placed_among_all_units_of_their_kind(assessed: dict) -> None:
     assert nev["percentile"] == pytest.approx(100 * (4 - 3) / (4 - 1))
     assert nev["comparison"] == "national:provinces31" and not nev["top"]
     pm = t.loc[("C-330100", "env.pm25_annual_mean")]
-    # among the cities with data: 杭州 30 beats 宁波 50 (lower is better)
-    assert (pm["rank"], pm["n"], bool(pm["top"])) == (1, 2, True)
+    # among the cities with data: 杭州 30 beats 宁波 50 (lower is better); 2 of 337 cities
+    # ranked is below the coverage minimum (75 %): first, but not 前列
+    assert (pm["rank"], pm["n"], pm["group_size"], bool(pm["top"])) == (1, 2, 337, False)
+    assert pm["coverage"] == pytest.approx(2 / 337, abs=1e-4) and bool(pm["valid"])
+    assert pm["status"] == "computed" and json.loads(pm["batches"]) == ["air-2019"]
+    # one row per zone × indicator, every compared zone's value the value its verdict used
+    assert not table.duplicated(["zone", "indicator"]).any()
+    _, verdicts = load_round("t1", "verdicts")
+    both = table.merge(verdicts, on=["zone", "indicator"], suffixes=("", "_verdict"))
+    assert (both["value"] == both["value_verdict"]).all()
+    # provinces: 浙江 among all 31 (北京, 天津, 上海 and 浙江 have NEV values: 4 of 31)
+    assert nev["group_size"] == 31 and nev["coverage"] == pytest.approx(4 / 31, abs=1e-4)
     assert pm["comparison"] == "national:cities337"
 
 
