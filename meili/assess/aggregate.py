@@ -34,7 +34,7 @@ def fill_provinces(provinces: pd.DataFrame, cities: pd.DataFrame) -> pd.DataFram
     out["aggregated_from"] = pd.array([pd.NA] * len(out), dtype="Int64")
     if cities.empty or out.empty:
         return out
-    good = cities[cities["value"].notna() & cities["valid"].fillna(False).astype(bool)]
+    good = cities[cities["value"].notna() & cities["valid"].eq(True)]
     good = good[~good["zone"].astype(str).str.endswith("0000")]  # municipalities stand alone
     means = (
         good.assign(province=good["zone"].map(province_of))

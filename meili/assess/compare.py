@@ -158,7 +158,7 @@ def compare(
     frame = values.copy()
     frame["unit"] = frame["unit"].astype(str)
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
-    frame["valid"] = frame["valid"].fillna(False).astype(bool) if "valid" in frame else True
+    frame["valid"] = frame["valid"].eq(True) if "valid" in frame else True
     if frame.duplicated(["unit", "indicator"]).any():
         raise UserError("more than one value per unit × indicator")
     indicators = frame["indicator"].drop_duplicates().tolist()
@@ -220,7 +220,7 @@ def compare(
     if "baseline" in frame:
         base = pd.to_numeric(frame["baseline"], errors="coerce")
         base_ok = (
-            frame["baseline_valid"].fillna(False).astype(bool)
+            frame["baseline_valid"].eq(True)
             if "baseline_valid" in frame
             else pd.Series(True, index=frame.index)
         )

@@ -15,8 +15,12 @@ import pytest
 
 from meili.assess.rounds import diff_rounds, list_rounds, load_round, run_round
 from meili.config import settings
+from meili.db.session import session
 from meili.errors import StoreDamaged, UserError
 from meili.ingest import ingest_paths
+from meili.methods import open_context
+from meili.methods.air import year_statistics
+from meili.registry.units import national_units, zone_units
 
 SITES = [  # code, city, prefecture, control, pm25
     ("H1", "杭州", "杭州市", False, 30.0),
@@ -224,6 +228,38 @@ def test_a_short_year_gives_no_annual_air_values(store: Path) -> None:
         assert row["value"] == shown and row["status"] == "computed" and not row["valid"]
         assert "daily-count minimum" in row["reason_en"] and "月份" in row["reason_zh"]
         assert judged.loc[("C-330100", code), "status"] == "not_evaluable"
+    # the comparison shows the same value, flagged as its verdict's, and does not rank it
+    _, table = load_round("jan", "comparison")
+    pm = table.set_index(["zone", "indicator"]).loc[("C-330100", "env.pm25_annual_mean")]
+    assert pm["value"] == 30.0 and not pm["valid"] and pd.isna(pm["rank"])
+    assert not pm["top"] and not pm["leading"] and pm["n"] == 0
+    assert pm["validity_zh"] == "不满足 GB 3095 数据有效性要求，仅供参考"
+    assert "daily-count minimum" in pm["reason_en"]
+
+
+def test_no_day_is_counted_twice(store: Path) -> None:
+    _air_lake(2019)
+    with session() as s:
+        zones = zone_units(s)
+        nat = [u for t in ("city", "province") for u in national_units(s, t)]
+    # 北京 is a province and a city of the national sets; 杭州 a city and the zone C-330100
+    ctx = open_context(zones=zones, peers=nat, year=2019)
+    stats = year_statistics(ctx, 2019, [*zones, *nat])
+    assert not stats.index.duplicated().any()
+    assert (stats["days"] <= 365).all() and (stats["valid_days"] <= stats["days"]).all()
+    # a full constant year: 杭州, 宁波 and 浙江 (their day means) each have exactly 365 days
+    assert stats.loc[["330100", "330200", "zone:330000"], "days"].tolist() == [365] * 3
+    assert stats.loc["zone:330000", "pm25"] == pytest.approx(40.0)
+
+
+def test_municipalities_are_ranked_as_provinces_and_as_cities(assessed: dict) -> None:
+    _, table = load_round("t1", "comparison")
+    # every zone × indicator once; n never above the group (31 provinces, 337 cities)
+    assert not table.duplicated(["zone", "indicator"]).any()
+    sizes = {"national:provinces31": 31, "national:cities337": 337}
+    for where, size in sizes.items():
+        mine = table[table["comparison"] == where]
+        assert (mine["n"] <= size).all() and (mine["group_size"] == size).all()
 
 
 def test_live_zone_and_national_group_commands(assessed: dict, capsys) -> None:
