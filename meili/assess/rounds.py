@@ -19,11 +19,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from meili import __version__
 from meili.assess.aggregate import fill_provinces
-from meili.assess.compare import ComparePolicy, compare, division_key, zone_key
+from meili.assess.compare import (
+    INVALID_EN,
+    INVALID_ZH,
+    ComparePolicy,
+    compare,
+    division_key,
+    zone_key,
+)
 from meili.assess.grade import grade_zones, vetoed_zones
 from meili.assess.progress import assess_progress
 from meili.assess.targets import evaluate_targets
@@ -211,6 +219,42 @@ def _national(
     return pd.concat(frames, ignore_index=True) if frames else empty_values().assign(tier=None)
 
 
+def show_invalid(verdicts: pd.DataFrame, values: pd.DataFrame, year: int) -> pd.DataFrame:
+    """``verdicts`` with each value that fails its data-validity rule shown, not hidden: the
+    value row's number and ``valid`` False, the reason "不满足 GB 3095 数据有效性要求，仅供参考"
+    with why (e.g. fewer than 324 daily values, GB 3095-2012 Table 4); the status stays
+    what the verdict said (never *met*: an invalid value is not judged). Every row gets
+    ``valid`` from its value row."""
+    if verdicts.empty or "valid" not in values:
+        return verdicts
+    now = values[values["year"] == year].drop_duplicates(["zone", "indicator"])
+    now = now.set_index(["zone", "indicator"])
+    keys = pd.MultiIndex.from_frame(verdicts[["zone", "indicator"]])
+    at = now.index.get_indexer(keys)
+    found = at >= 0
+    out = verdicts.copy()
+    value = now["value"].to_numpy(dtype=float)
+    valid = now["valid"].eq(True).to_numpy()
+    out["valid"] = np.where(found, valid[np.maximum(at, 0)], False)
+    hidden = found & ~out["valid"].to_numpy() & ~np.isnan(value[np.maximum(at, 0)])
+    hidden &= out["value"].isna().to_numpy() & (out["status"] != "met").to_numpy()
+    if hidden.any():
+        rows = at[hidden]
+        out["value"] = out["value"].astype(float)
+        out.loc[hidden, "value"] = value[rows]
+        for lang, text, tail in (
+            ("zh", INVALID_ZH, "无法评价"),
+            ("en", INVALID_EN, "not evaluable"),
+        ):
+            why = now[f"reason_{lang}"].to_numpy(dtype=object)[rows]
+            sep = "；" if lang == "zh" else "; "
+            out.loc[hidden, f"reason_{lang}"] = [
+                f"{text}（{w}）{sep}{tail}" if lang == "zh" else f"{text} ({w}){sep}{tail}"
+                for w in why
+            ]
+    return out
+
+
 def _zone_values(
     ctx: RunContext, fws: dict[str, Framework], zones: list[ZoneUnit], years: list[int]
 ) -> pd.DataFrame:
@@ -323,7 +367,7 @@ def compute(
     comparison = _comparison(in_scope(values, verdicts), national, fw, year, zones, first=years[0])
     results = {
         "values": values,
-        "verdicts": verdicts,
+        "verdicts": show_invalid(verdicts, values, year),
         "progress": _progress(scoped, union, target_year),
         "comparison": veto_leading(comparison, grades),
         "grades": grades,

@@ -227,7 +227,12 @@ def test_a_short_year_gives_no_annual_air_values(store: Path) -> None:
         # kept for display, flagged invalid with the reason (GB 3095 Table 4), never judged
         assert row["value"] == shown and row["status"] == "computed" and not row["valid"]
         assert "daily-count minimum" in row["reason_en"] and "月份" in row["reason_zh"]
-        assert judged.loc[("C-330100", code), "status"] == "not_evaluable"
+        verdict = judged.loc[("C-330100", code)]
+        assert verdict["status"] == "not_evaluable"
+        # shown, not hidden: the verdict holds the same value, flagged, with the reason
+        assert verdict["value"] == shown and not verdict["valid"]
+        assert verdict["reason_zh"].startswith("不满足 GB 3095 数据有效性要求，仅供参考")
+        assert "for reference only" in verdict["reason_en"] and "324" in verdict["reason_en"]
     # the comparison shows the same value, flagged as its verdict's, and does not rank it
     _, table = load_round("jan", "comparison")
     pm = table.set_index(["zone", "indicator"]).loc[("C-330100", "env.pm25_annual_mean")]
