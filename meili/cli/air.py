@@ -157,18 +157,19 @@ def _incomplete(recs: list[dict[str, Any]]) -> str:
     n = sum(1 for r in recs if r.get("invalid"))
     return (
         f"{n} of {len(recs)} units have statistics below the GB 3095 Table 4 data minimums "
-        f"(units per pollutant: {per}); see the invalid column"
+        f"(units per pollutant: {per}): {INVALID_ZH} / {INVALID_EN}; see the invalid, "
+        "complete and validity_zh/validity_en columns"
     )
 
 
 DAILY_COLUMNS = ["day", "city_name", "aqi", "level", "primary", "pm25", "pm10", "o3_8h", "no2"]
 PERIOD_COLUMNS = [
     "city_name", "composite_index", "rank", "main_pollutant", "pm25", "pm10", "o3_8h_p90",
-    "good_ratio", "valid_days", "compliant", "complete", "validity_zh",
+    "good_ratio", "valid_days", "compliant", "complete",
 ]  # fmt: skip
 RANK_COLUMNS = [
     "rank", "city_name", "composite_index", "change_pct", "main_pollutant", "pm25",
-    "o3_8h_p90", "good_ratio", "valid_days", "complete", "validity_zh",
+    "o3_8h_p90", "good_ratio", "valid_days", "complete",
 ]  # fmt: skip
 
 

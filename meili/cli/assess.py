@@ -171,6 +171,7 @@ def zone_cmd(
     values = table("values")
     lineage = [c for c in LINEAGE if c in values]
     mine = values[(values["zone"] == zone) & (values["year"] == meta["year"])]
+    rows = rows.drop(columns=[c for c in lineage if c != "status" and c in rows])
     rows = rows.merge(
         mine[["indicator", *lineage]].rename(columns={"status": "value_status"}),
         how="left",
