@@ -20,6 +20,11 @@ from meili.assess.compare import (
     zone_key,
 )
 from meili.assess.explain import explain_rank
+from meili.assess.national import compare_group
+from meili.bootstrap import site_register
+from meili.engine.air_period import Selection, daily
+from meili.ingest import ingest_paths
+from meili.ingest.demo import demo_dir
 from meili.registry.groups import group_members
 
 PROVINCES = list(group_members("provinces31")["code"])
@@ -192,3 +197,35 @@ def test_ranks_are_a_permutation_over_the_valid_values(rows) -> None:
 def test_zone_and_division_keys_never_collide(a: str, b: str) -> None:
     assert zone_key(a) != division_key(b)
     assert zone_key(a) == zone_key(b) if a == b else zone_key(a) != zone_key(b)
+
+
+@pytest.fixture
+def real_days(store) -> None:
+    """The bundled CNEMC real-time release, 2019-01-01…03 (all national sites)."""
+    (sites,) = ingest_paths("air-sites", [site_register()])
+    assert sites.ok, sites
+    files = sorted(demo_dir().glob("china_sites_2019010*.csv.gz"))
+    for result in ingest_paths("auto", files):
+        assert result.ok, result
+
+
+def test_provinces_on_real_data_are_shown_flagged_and_ranked_only_when_asked(real_days) -> None:
+    table = compare_group("env.pm25_annual_mean", 2019, "provinces31").set_index("code")
+    # every province has a value (3 days: far below 324, so none valid), shown and unranked
+    assert len(table) == 31 and table["value"].notna().all()
+    assert not table["valid"].any() and table["rank"].isna().all() and not table["top"].any()
+    assert (table["validity_zh"] == "不满足 GB 3095 数据有效性要求，仅供参考").all()
+    # 河北: each day the mean of its cities' day values (HJ 663 §3, city value by analogy),
+    # then the mean of the days — recomputed here from the city days of the engine
+    days = daily("2019-01-01", "2019-01-03", Selection(group="cities337"))
+    hebei = days[days["city_code"].astype(str).str.startswith("13")]
+    by_day = hebei.groupby("day")["pm25"].mean()
+    assert table.loc["130000", "value"] == round(by_day.mean())
+    asked = ComparePolicy(include_invalid=True)
+    ranked = compare_group("env.pm25_annual_mean", 2019, "provinces31", asked)
+    assert sorted(ranked["rank"].astype(int)) == sorted(
+        ranked["value"].rank(method="min").astype(int)
+    )
+    assert ranked["n"].eq(31).all() and not ranked["top"].any() and not ranked["valid"].any()
+    zh, en = explain_rank(ranked.iloc[0].to_dict())
+    assert "31 units in the group, 31 with a ranked value" in en and "仅供参考" in zh
