@@ -302,7 +302,8 @@ def compare_cmd(
     columns = COMPARE_COLUMNS
     if explain:
         rows = with_explanations("comparison", rows)
-        columns = [*COMPARE_COLUMNS, "explain_zh"]
+        lang = "en" if shown.view.lang is HeaderLang.en else "zh"
+        columns = [*COMPARE_COLUMNS, f"explain_{lang}"]
     emit(
         records(rows),
         shown,
