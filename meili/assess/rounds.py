@@ -184,8 +184,7 @@ def _comparison(
             own = now[now["zone"].isin(member)][keep]
             own = own.merge(base, on=["zone", "indicator"], how="left")
             own = own.assign(unit=own["zone"].map(member).map(division_key))
-            pool = pd.concat([own, pool[~pool["unit"].isin(set(own["unit"]))]])
-            pool = pool.drop_duplicates(["unit", "indicator"], keep="first")
+            pool = pd.concat([own, pool]).drop_duplicates(["unit", "indicator"], keep="first")
             size = len(set(in_tier["zone"]))
             table = compare(pool, dirs, policy=policy, group_size=size).table
             table = table[table["zone"].notna() & table["zone"].isin(member)]

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from meili.assess.explain import with_explanations
 from meili.assess.rounds import diff_rounds, list_rounds, load_round, run_round
 from meili.config import settings
 from meili.db.session import session
@@ -164,6 +165,15 @@ def test_zones_are_placed_among_all_units_of_their_kind(assessed: dict) -> None:
     assert (both["value"] == both["value_verdict"]).all()
     # provinces: 浙江 among all 31 (北京, 天津, 上海 and 浙江 have NEV values: 4 of 31)
     assert nev["group_size"] == 31 and nev["coverage"] == pytest.approx(4 / 31, abs=1e-4)
+    # the explanation (--explain, ?explain=true) says the group, n, coverage and rule
+    said = with_explanations("comparison", table).set_index(["zone", "indicator"])
+    en = said.loc[("P-330000", "glc.nev_share_new_vehicles"), "explain_en"]
+    assert "national:provinces31" in en and "31 units in the group, 4 with a ranked value" in en
+    assert "rank 3 of 4" in en and "no top or leading below 75 % coverage" in en
+    assert (
+        "组内 31 个单位，4 个有可排名的值"
+        in said.loc[("P-330000", "glc.nev_share_new_vehicles"), "explain_zh"]
+    )
     assert pm["comparison"] == "national:cities337"
 
 
