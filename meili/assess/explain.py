@@ -56,19 +56,38 @@ def explain_progress(row: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def explain_rank(row: Mapping[str, Any]) -> tuple[str, str]:
-    """A rank: the value, the comparison set, the rank rule and the 前列/领先 flags."""
+    """A rank: the value and its validity, the comparison group, how many of the group have a
+    ranked value (coverage), the rank rule, the 前列/领先 flags, and the improvement rank."""
     group = row.get("comparison", "—")
     zh = [f"输入：{row.get('indicator')} 值 {_n(row, 'value')}；比较组 {group}"]
     en = [f"inputs: {row.get('indicator')} value {_n(row, 'value')}; comparison set {group}"]
+    if "valid" in row and _has(row, "valid") and not bool(row["valid"]):
+        zh.append(str(row.get("validity_zh") or "不满足 GB 3095 数据有效性要求，仅供参考"))
+        en.append(str(row.get("validity_en") or "does not meet the GB 3095 data-validity rule"))
+    if _has(row, "group_size"):
+        zh.append(
+            f"组内 {int(row['group_size'])} 个单位，{_i(row, 'n')} 个有可排名的值"
+            f"（覆盖率 {_pct(row, 'coverage')}）"
+        )
+        en.append(
+            f"{int(row['group_size'])} units in the group, {_i(row, 'n')} with a ranked value "
+            f"(coverage {_pct(row, 'coverage')})"
+        )
     if _has(row, "rank"):
         zh.append(
-            f"方法：按改善方向排序（并列取最小名次），第 {int(row['rank'])} / {row.get('n')} 名，"
+            f"方法：按改善方向排序（并列取最小名次），第 {int(row['rank'])} / {_i(row, 'n')} 名，"
             f"百分位 {_n(row, 'percentile')}"
         )
         en.append(
             f"method: ordered by the direction of improvement (ties share the lowest rank), "
-            f"rank {int(row['rank'])} of {row.get('n')}, percentile {_n(row, 'percentile')}"
+            f"rank {int(row['rank'])} of {_i(row, 'n')}, percentile {_n(row, 'percentile')}"
         )
+    elif "rank" in row:
+        zh.append("未排名")
+        en.append("not ranked")
+    if _has(row, "rule_zh"):
+        zh.append(f"规则：{row['rule_zh']}")
+        en.append(f"rule: {row.get('rule_en', row['rule_zh'])}")
     if "band_zh" in row and _has(row, "band_zh"):
         zh.append(f"分档：{row['band_zh']}")
         en.append(f"band: {row.get('band_en', row['band_zh'])}")
@@ -79,10 +98,36 @@ def explain_rank(row: Mapping[str, Any]) -> tuple[str, str]:
         if flag in row and _has(row, flag):
             zh.append(f"{fz}：{'是' if bool(row[flag]) else '否'}")
             en.append(f"{fe}: {'yes' if bool(row[flag]) else 'no'}")
+    if _has(row, "change_pct"):
+        base = f"{row.get('baseline_year', '—')} 年 {_n(row, 'baseline')}"
+        zh.append(f"改善幅度：相对基准 {base} 改善 {_n(row, 'change_pct')}%")
+        en.append(
+            f"improvement: {_n(row, 'change_pct')} % from baseline "
+            f"{row.get('baseline_year', '—')} {_n(row, 'baseline')}"
+        )
+        if _has(row, "change_rank"):
+            zh.append(
+                f"改善幅度第 {int(row['change_rank'])} / {_i(row, 'change_n')} 名"
+                f"（覆盖率 {_pct(row, 'change_coverage')}），"
+                f"领先：{'是' if bool(row.get('change_leading')) else '否'}"
+            )
+            en.append(
+                f"improvement rank {int(row['change_rank'])} of {_i(row, 'change_n')} "
+                f"(coverage {_pct(row, 'change_coverage')}), "
+                f"leading: {'yes' if bool(row.get('change_leading')) else 'no'}"
+            )
     if _has(row, "note") and row["note"]:
         zh.append(f"说明：{row['note']}")
         en.append(f"note: {row['note']}")
     return "；".join(zh), "; ".join(en)
+
+
+def _i(row: Mapping[str, Any], key: str) -> str:
+    return str(int(float(row[key]))) if _has(row, key) else "—"
+
+
+def _pct(row: Mapping[str, Any], key: str) -> str:
+    return f"{units.num(100 * float(row[key]))}%" if _has(row, key) else "—"
 
 
 def with_explanations(table: str, frame: pd.DataFrame) -> pd.DataFrame:

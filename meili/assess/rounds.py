@@ -19,10 +19,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from meili import __version__
-from meili.assess.compare import compare
+from meili.assess.aggregate import fill_provinces
+from meili.assess.compare import (
+    INVALID_EN,
+    INVALID_ZH,
+    ComparePolicy,
+    compare,
+    division_key,
+    zone_key,
+)
 from meili.assess.grade import grade_zones, vetoed_zones
 from meili.assess.progress import assess_progress
 from meili.assess.targets import evaluate_targets
@@ -84,19 +93,70 @@ def _progress(values: pd.DataFrame, fw: Framework, target_year: int) -> pd.DataF
     )
 
 
+#: The lineage each compared value carries from the zone's (or unit's) own value row.
+COMPARED = ["zone", "indicator", "value", "valid", "status", "method", "reason_zh", "reason_en",
+            "batches"]  # fmt: skip
+
+
+def _baselines(values: pd.DataFrame, fw: Framework, year: int, first: int) -> pd.DataFrame:
+    """zone, indicator, baseline_year, baseline, baseline_valid: each indicator's value in
+    its baseline year (the framework's, when within ``first``…``year`` − 1; else ``first``)."""
+    when = {
+        i.code: i.baseline_year if i.baseline_year and first <= i.baseline_year < year else first
+        for i in fw.indicators
+    }
+    rows = values[values["indicator"].map(when).eq(values["year"]) & (values["year"] < year)]
+    return rows[["zone", "indicator", "year", "value", "valid"]].rename(
+        columns={"year": "baseline_year", "value": "baseline", "valid": "baseline_valid"}
+    )
+
+
+def baseline_years(fw: Framework, year: int, first: int) -> list[int]:
+    """The years the improvement of the compared indicators is measured from."""
+    got = {
+        i.baseline_year if i.baseline_year and first <= i.baseline_year < year else first
+        for i in fw.indicators
+        if i.direction in ("up", "down")
+    }
+    return sorted(y for y in got if y < year)
+
+
 def _comparison(
-    values: pd.DataFrame, national: pd.DataFrame, fw: Framework, year: int, zones
+    values: pd.DataFrame,
+    national: pd.DataFrame,
+    fw: Framework,
+    year: int,
+    zones,
+    first: int | None = None,
+    policy: ComparePolicy | None = None,
 ) -> pd.DataFrame:
-    """Each zone's rank, percentile, band and 全国前列 on every up/down indicator.
+    """Each zone's rank, percentile, band and 全国前列 on every up/down indicator, by level and
+    by improvement from the baseline (改善幅度).
 
     A zone of one province, city or county is placed among all units of that kind in the
     country (``national``: 31 provinces, 337 cities, all counties); other zones (regions,
-    multi-member zones) among the zones of their tier.
+    multi-member zones) among the zones of their tier. One truth per zone and year: the value
+    ranked for a zone is its own value row (the one its verdict used), with the same valid
+    flag and lineage; it stands for its member division, keyed apart from any division
+    (:func:`meili.assess.compare.division_key`). Values failing their validity rule are
+    shown, flagged, and not ranked (:class:`ComparePolicy` ``include_invalid``). A province
+    without a value of its own takes the mean of its cities' valid values
+    (:mod:`meili.assess.aggregate`, rule unconfirmed). Both ``values`` and ``national`` are
+    value frames with their ``valid`` flags (not blanked).
     """
+    first = year if first is None else first
     dirs = {i.code: i.direction for i in fw.indicators if i.direction in ("up", "down")}
+    keep = [c for c in COMPARED if c in values]
     now = values[(values["year"] == year) & values["value"].notna()]
     now = now[now["indicator"].isin(dirs)]
-    nat = national[national["value"].notna() & national["indicator"].isin(dirs)]
+    base = _baselines(values[values["indicator"].isin(dirs)], fw, year, first)
+    nat_all = national[national["indicator"].isin(dirs)]
+    nat = nat_all[nat_all["year"] == year] if "year" in nat_all else nat_all
+    nat_base = _baselines(nat_all, fw, year, first) if "year" in nat_all else base.iloc[:0]
+    if "province" in set(nat["tier"]):
+        prov = nat["tier"] == "province"
+        filled = fill_provinces(nat[prov], nat[nat["tier"] == "city"])
+        nat = pd.concat([nat[~prov], filled], ignore_index=True)
     frames = []
     for tier, grp in (
         pd.DataFrame({"zone": [z.code for z in zones]})
@@ -106,34 +166,92 @@ def _comparison(
         )
         .groupby("tier")
     ):
-        pool = nat[nat["tier"] == tier][["zone", "indicator", "value"]]
-        member_of = dict(zip(grp["zone"], grp["member"], strict=True))
-        single = grp[grp["member"].isin(set(pool["zone"]) | set(member_of.values()) - {None})]
-        if tier in NATIONAL_GROUPS or tier == "county":
-            # the zone's own value stands for its member division in the national pool
-            own = now[now["zone"].isin(set(single["zone"]))][["zone", "indicator", "value"]]
-            own = own.assign(zone=own["zone"].map(member_of))
-            pool = pd.concat([own, pool]).drop_duplicates(["zone", "indicator"], keep="first")
-        else:
-            single = single.iloc[:0]
-        if len(single):
-            units = pool.rename(columns={"zone": "unit"})
-            table = compare(units, dirs).table
-            table = table.merge(single.rename(columns={"member": "unit"}), on="unit")
-            table["comparison"] = f"national:{NATIONAL_GROUPS.get(tier, tier)}"
-            frames.append(table.drop(columns=["unit"]))
-        rest = now[now["zone"].isin(set(grp["zone"]) - set(single["zone"]))]
+        national_tier = tier in NATIONAL_GROUPS or tier == "county"
+        in_tier = nat[nat["tier"] == tier]
+        mine = grp[grp["member"].notna()] if national_tier and len(in_tier) else grp.iloc[:0]
+        if len(mine):
+            # the pool: every division of the kind, keyed as a division; each zone's own row
+            # (value, valid flag, lineage) replaces its member's
+            pool = in_tier[[c for c in [*keep, "note", "aggregated_from"] if c in in_tier]]
+            pool = pool.assign(unit=pool["zone"].map(division_key), zone=None)
+            pool_base = nat_base[nat_base["zone"].isin(set(in_tier["zone"]))]
+            pool = pool.merge(
+                pool_base.drop(columns="zone").assign(unit=pool_base["zone"].map(division_key)),
+                on=["unit", "indicator"],
+                how="left",
+            )
+            member = dict(zip(mine["zone"], mine["member"], strict=True))
+            own = now[now["zone"].isin(member)][keep]
+            own = own.merge(base, on=["zone", "indicator"], how="left")
+            own = own.assign(unit=own["zone"].map(member).map(division_key))
+            pool = pd.concat([own, pool]).drop_duplicates(["unit", "indicator"], keep="first")
+            size = len(set(in_tier["zone"]))
+            table = compare(pool, dirs, policy=policy, group_size=size).table
+            table = table[table["zone"].notna() & table["zone"].isin(member)]
+            where = f"national:{NATIONAL_GROUPS.get(tier, tier)}"
+            table = table.assign(tier=tier, comparison=where)
+            frames.append(table.drop(columns=["unit", "code"]))
+        rest = now[now["zone"].isin(set(grp["zone"]) - set(mine["zone"]))][keep]
         if len(rest):
-            units = rest[["zone", "indicator", "value"]].rename(columns={"zone": "unit"})
-            table = compare(units, dirs).table.rename(columns={"unit": "zone"})
-            table["tier"] = tier
-            table["comparison"] = f"zones:{tier}"
-            frames.append(table)
+            units = rest.merge(base, on=["zone", "indicator"], how="left")
+            units = units.assign(unit=units["zone"].map(zone_key))
+            table = compare(units, dirs, policy=policy, group_size=len(grp)).table
+            table = table.assign(tier=tier, comparison=f"zones:{tier}")
+            frames.append(table.drop(columns=["unit", "code"]))
     if not frames:
         return pd.DataFrame()
     out = pd.concat(frames, ignore_index=True)
-    first = ["zone", "tier", "indicator", "value", "rank", "n", "percentile", "comparison"]
-    return out[[*first, *[c for c in out.columns if c not in first]]]
+    first_cols = ["zone", "tier", "indicator", "value", "valid", "rank", "n", "group_size",
+                  "coverage", "percentile", "comparison"]  # fmt: skip
+    return out[[*first_cols, *[c for c in out.columns if c not in first_cols]]]
+
+
+def _national(
+    ctx: RunContext, fw: Framework, units: list[ZoneUnit], years: list[int]
+) -> pd.DataFrame:
+    """Values of the national units, tier by tier (a municipality is a province and a city:
+    one row of each, each with its tier, never one key for both)."""
+    frames = []
+    for tier in dict.fromkeys(u.tier for u in units):
+        mine = [u for u in units if u.tier == tier]
+        frames.append(indicator_values(ctx, fw, mine, years).assign(tier=tier))
+    return pd.concat(frames, ignore_index=True) if frames else empty_values().assign(tier=None)
+
+
+def show_invalid(verdicts: pd.DataFrame, values: pd.DataFrame, year: int) -> pd.DataFrame:
+    """``verdicts`` with each value that fails its data-validity rule shown, not hidden: the
+    value row's number and ``valid`` False, the reason "不满足 GB 3095 数据有效性要求，仅供参考"
+    with why (e.g. fewer than 324 daily values, GB 3095-2012 Table 4); the status stays
+    what the verdict said (never *met*: an invalid value is not judged). Every row gets
+    ``valid`` from its value row."""
+    if verdicts.empty or "valid" not in values:
+        return verdicts
+    now = values[values["year"] == year].drop_duplicates(["zone", "indicator"])
+    now = now.set_index(["zone", "indicator"])
+    keys = pd.MultiIndex.from_frame(verdicts[["zone", "indicator"]])
+    at = now.index.get_indexer(keys)
+    found = at >= 0
+    out = verdicts.copy()
+    value = now["value"].to_numpy(dtype=float)
+    valid = now["valid"].eq(True).to_numpy()
+    out["valid"] = np.where(found, valid[np.maximum(at, 0)], False)
+    hidden = found & ~out["valid"].to_numpy() & ~np.isnan(value[np.maximum(at, 0)])
+    hidden &= out["value"].isna().to_numpy() & (out["status"] != "met").to_numpy()
+    if hidden.any():
+        rows = at[hidden]
+        out["value"] = out["value"].astype(float)
+        out.loc[hidden, "value"] = value[rows]
+        for lang, text, tail in (
+            ("zh", INVALID_ZH, "无法评价"),
+            ("en", INVALID_EN, "not evaluable"),
+        ):
+            why = now[f"reason_{lang}"].to_numpy(dtype=object)[rows]
+            sep = "；" if lang == "zh" else "; "
+            out.loc[hidden, f"reason_{lang}"] = [
+                f"{text}（{w}）{sep}{tail}" if lang == "zh" else f"{text} ({w}){sep}{tail}"
+                for w in why
+            ]
+    return out
 
 
 def _zone_values(
@@ -175,6 +293,10 @@ def veto_leading(comparison: pd.DataFrame, grades: pd.DataFrame) -> pd.DataFrame
         return comparison
     out = comparison.copy()
     hit = out["zone"].isin(vetoed) & out["leading"].fillna(False).astype(bool)
+    if "change_leading" in out:
+        change = out["zone"].isin(vetoed) & out["change_leading"].fillna(False).astype(bool)
+        out.loc[change, "change_leading"] = False
+        hit |= change
     out.loc[hit, "leading"] = False
     why = out.loc[hit, "zone"].map(lambda z: f"一票否决 veto ({vetoed[z]}): not leading")
     if "note" in out:
@@ -213,6 +335,8 @@ def compute(
         targets = assigned_targets(s, codes)
         evidence = accepted_evidence(s, codes, year)
         tiers = {z.tier for z in zones if len(z.members) == 1}
+        if "province" in tiers:  # provinces without a value take their cities' mean
+            tiers.add("city")
         national_set = [u for t in sorted(tiers) for u in national_units(s, t)]
     ctx = open_context(
         engine=engine,
@@ -228,10 +352,9 @@ def compute(
     values = _zone_values(ctx, fws, zones, years)
     union = _union(fw, fws.values())
     ranked = [i for i in fw.indicators if i.direction in ("up", "down")]  # what is compared
-    national = indicator_values(
-        ctx, fw.model_copy(update={"indicators": ranked}), national_set, [year]
-    )
-    national["tier"] = national["zone"].map({u.code: u.tier for u in national_set})
+    compared = fw.model_copy(update={"indicators": ranked})
+    nat_years = [*baseline_years(fw, year, years[0]), year]
+    national = _national(ctx, compared, national_set, nat_years)
     ctx.progress("targets, progress and comparison")
     tasks = higher_tasks(ctx, union, zones, year)
     judged_values = judged(values)
@@ -240,10 +363,10 @@ def compute(
     )
     grades = grade_zones(verdicts, fws, zones, year)
     scoped = in_scope(judged_values, verdicts)
-    comparison = _comparison(scoped, judged(national), fw, year, zones)
+    comparison = _comparison(in_scope(values, verdicts), national, fw, year, zones, first=years[0])
     results = {
         "values": values,
-        "verdicts": verdicts,
+        "verdicts": show_invalid(verdicts, values, year),
         "progress": _progress(scoped, union, target_year),
         "comparison": veto_leading(comparison, grades),
         "grades": grades,

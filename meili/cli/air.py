@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
+from meili.assess.compare import INVALID_EN, INVALID_ZH
 from meili.cli.common import Shown, emit, listing, note
 from meili.engine import get_engine
 from meili.engine.air_period import (
@@ -156,7 +157,8 @@ def _incomplete(recs: list[dict[str, Any]]) -> str:
     n = sum(1 for r in recs if r.get("invalid"))
     return (
         f"{n} of {len(recs)} units have statistics below the GB 3095 Table 4 data minimums "
-        f"(units per pollutant: {per}); see the invalid column"
+        f"(units per pollutant: {per}): {INVALID_ZH} / {INVALID_EN}; see the invalid, "
+        "complete and validity_zh/validity_en columns"
     )
 
 
@@ -169,6 +171,15 @@ RANK_COLUMNS = [
     "rank", "city_name", "composite_index", "change_pct", "main_pollutant", "pm25",
     "o3_8h_p90", "good_ratio", "valid_days", "complete",
 ]  # fmt: skip
+
+
+def _flag_incomplete(recs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each record below the GB 3095 Table 4 minimums says so in zh and en (shown, flagged)."""
+    for r in recs:
+        bad = r.get("complete") is False
+        r["validity_zh"] = INVALID_ZH if bad else ""
+        r["validity_en"] = INVALID_EN if bad else ""
+    return recs
 
 
 @app.command("daily")
@@ -227,8 +238,9 @@ IncompleteOpt = Annotated[
     bool,
     typer.Option(
         "--allow-incomplete",
-        help="Keep statistics of periods below the GB 3095 data minimums, flagged "
-        "complete=false (reference only). 数据不足时仍给出参考值（已标注）",
+        help="Rank statistics of periods below the GB 3095 data minimums too, flagged "
+        "complete=false (reference only); without it they are shown, flagged, unranked. "
+        "数据不足的值一并排名（已标注，仅供参考）",
     ),
 ]
 
@@ -265,6 +277,7 @@ def period_cmd(
         engine=engine,
         limit_set=limit_set,
         allow_incomplete=allow_incomplete,
+        show_incomplete=True,
     )
     meta = {
         "from": s.date().isoformat(),
@@ -272,7 +285,7 @@ def period_cmd(
         "engine": engine,
         "group": group or "all",
     }
-    recs = records(frame)
+    recs = _flag_incomplete(records(frame))
     if recs and (why := _incomplete(recs)):
         note(why)
     emit(
@@ -313,10 +326,11 @@ def rank_cmd(
         start=start,
         end=end,
         allow_incomplete=allow_incomplete,
+        show_incomplete=True,
     )
     cols = [*RECORD_COLUMNS[:5], "composite_index_last", "change_pct", *RECORD_COLUMNS[5:]]
     meta = {"year": year, "month": month, "group": group or "all", "engine": engine}
-    recs = records(frame, cols)
+    recs = _flag_incomplete(records(frame, cols))
     emit(
         recs,
         shown,
@@ -327,7 +341,7 @@ def rank_cmd(
     )
     ranked = sum(r.get("rank") is not None for r in recs)
     if recs and not ranked:
-        hint = "" if allow_incomplete else "; --allow-incomplete gives reference values"
+        hint = "" if allow_incomplete else "; --allow-incomplete ranks the reference values"
         raise ProblemsFound(f"no city ranked: {_incomplete(recs) or 'no composite index'}{hint}")
     if recs and ranked < len(recs):
         why = _incomplete(recs) or "no composite index"

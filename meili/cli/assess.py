@@ -171,6 +171,7 @@ def zone_cmd(
     values = table("values")
     lineage = [c for c in LINEAGE if c in values]
     mine = values[(values["zone"] == zone) & (values["year"] == meta["year"])]
+    rows = rows.drop(columns=[c for c in lineage if c != "status" and c in rows])
     rows = rows.merge(
         mine[["indicator", *lineage]].rename(columns={"status": "value_status"}),
         how="left",
@@ -237,7 +238,8 @@ def grades_cmd(
 LINEAGE = ["method", "status", "valid", "batches", "stats_row", "edition", "lake_version"]
 
 COMPARE_COLUMNS = [
-    "zone", "name", "tier", "value", "rank", "n", "percentile", "band_zh", "top", "leading", "note",
+    "zone", "name", "tier", "value", "valid", "rank", "n", "coverage", "band_zh", "top",
+    "leading", "change_pct", "change_rank", "validity_zh", "note",
 ]  # fmt: skip
 
 
@@ -260,9 +262,26 @@ def compare_cmd(
     unranked: Annotated[
         bool, typer.Option("--unranked", help="Show bands, not ranks (不排名展示).")
     ] = False,
+    include_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--include-invalid",
+            help="With --group: rank values failing the data-validity rule too, flagged "
+            "(不满足有效性要求的值一并排名，仅供参考).",
+        ),
+    ] = False,
+    explain: ExplainOpt = False,
 ) -> None:
-    """Rank and percentile on one indicator: the zones, or a national group (全国比较)."""
-    policy = ComparePolicy(display="unranked" if unranked else "ranked")
+    """Rank and percentile on one indicator: the zones, or a national group (全国比较).
+
+    Values failing the GB 3095 data-validity rule are listed, flagged and not ranked unless
+    --include-invalid; no 前列/领先 below the coverage minimum (75 % of the group ranked).
+    """
+    policy = ComparePolicy(
+        display="unranked" if unranked else "ranked", include_invalid=include_invalid
+    )
+    if include_invalid and group is None:
+        raise UserError("--include-invalid needs --group (a round is frozen with its policy)")
     if group is not None:
         if year is None:
             raise UserError("--group needs --year", Location(column="--group"))
@@ -280,10 +299,15 @@ def compare_cmd(
         if unranked:
             rows = rows.drop(columns=[c for c in ("rank", "percentile", "leading") if c in rows])
         meta = {"indicator": indicator, **meta}
+    columns = COMPARE_COLUMNS
+    if explain:
+        rows = with_explanations("comparison", rows)
+        lang = "en" if shown.view.lang is HeaderLang.en else "zh"
+        columns = [*COMPARE_COLUMNS, f"explain_{lang}"]
     emit(
         records(rows),
         shown,
-        columns=COMPARE_COLUMNS,
+        columns=columns,
         meta=meta,
         sheet="compare",
         empty=f"no zone of tier {tier} has a comparable value" if tier else "no comparable value",

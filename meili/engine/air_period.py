@@ -394,6 +394,7 @@ def period(
     progress: Progress | None = None,
     days: pd.DataFrame | None = None,
     allow_incomplete: bool = False,
+    show_incomplete: bool = False,
 ) -> pd.DataFrame:
     """HJ 663 period assessment per city (and zone) with composite index and rank.
 
@@ -409,6 +410,9 @@ def period(
     minimums instead of leaving them empty; they stay flagged (``complete`` False, the
     ``reason_<pollutant>`` kept) so they are never passed off as valid. Meant for the
     real-time release archive, whose gaps leave no city with 324 valid days in 2019.
+    ``show_incomplete`` keeps those statistics for display, flagged, but ranks only the
+    complete units (the CLI's default: incomplete data shown, not hidden, never ranked with
+    valid values unless ``allow_incomplete``).
     """
     sel = sel or Selection()
     eng = get_engine(engine, root) if isinstance(engine, str) else engine
@@ -427,7 +431,7 @@ def period(
     stats["reason_zh"], stats["reason_en"] = reasons["zh"], reasons["en"]
     stats["complete"] = stats[[f"valid_{p}" for p in hj663.POLLUTANTS]].all(axis=1)
     for pol in hj663.POLLUTANTS:  # invalid → reported, never averaged
-        if allow_incomplete:
+        if allow_incomplete or show_incomplete:
             break
         cols_p = [pol] if pol in hj663.ANNUAL else []
         cols_p.append(hj663.PERCENTILES[pol][0])
@@ -447,7 +451,8 @@ def period(
     is_zone = stats.index.isin(list(sel.zones))
     stats["rank"] = pd.array([pd.NA] * len(stats), dtype="Int64")
     if group_for_rank and (~is_zone).any():
-        stats.loc[~is_zone, "rank"] = rank_cities(stats.loc[~is_zone, "composite_index"])
+        index = stats["composite_index"].where(stats["complete"] | allow_incomplete)
+        stats.loc[~is_zone, "rank"] = rank_cities(index[~is_zone])
     stats["limit_set"] = ls
     spans = limit_set is None and hj663.spans_limit_sets(start, end)
     stats["limit_set_note"] = i18n.text("reasons", "period_limit_sets", "en") if spans else ""
@@ -477,6 +482,7 @@ def rank_year(
     end: object = None,
     progress: Progress | None = None,
     allow_incomplete: bool = False,
+    show_incomplete: bool = False,
 ) -> pd.DataFrame:
     """Composite-index ranking for a year (or ``start``–``end`` within it) with the change
     vs the same period of the previous year; 《城市环境空气质量排名技术规定》.
@@ -486,7 +492,13 @@ def rank_year(
     eng = get_engine(engine, root) if isinstance(engine, str) else engine
     s = pd.Timestamp(start) if start is not None else pd.Timestamp(year, 1, 1)
     e = pd.Timestamp(end) if end is not None else pd.Timestamp(year, 12, 31)
-    kw = {"engine": eng, "root": root, "progress": progress, "allow_incomplete": allow_incomplete}
+    kw = {
+        "engine": eng,
+        "root": root,
+        "progress": progress,
+        "allow_incomplete": allow_incomplete,
+        "show_incomplete": show_incomplete,
+    }
     now = period(s, e, sel, **kw)
     s0, e0 = s - pd.DateOffset(years=1), e - pd.DateOffset(years=1)
     try:

@@ -134,7 +134,8 @@ def _areas(fw: Any, tables: dict[str, pd.DataFrame], lang: str) -> list[dict[str
             progress[[c for c in wanted if c in progress]], on="indicator", how="left"
         )
     comparison = tables.get("comparison", pd.DataFrame())
-    wanted = ["indicator", "rank", "n", "percentile", "band_zh", "band_en", "top"]
+    wanted = ["indicator", "rank", "n", "percentile", "band_zh", "band_en", "top", "group_size"]
+    wanted += ["coverage"]
     if not comparison.empty and "indicator" in comparison:
         comp = comparison[[c for c in wanted if c in comparison]].drop_duplicates("indicator")
         rows = rows.merge(comp, on="indicator", how="left")

@@ -13,10 +13,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from meili.assess.explain import with_explanations
 from meili.assess.rounds import diff_rounds, list_rounds, load_round, run_round
 from meili.config import settings
+from meili.db.session import session
 from meili.errors import StoreDamaged, UserError
 from meili.ingest import ingest_paths
+from meili.methods import open_context
+from meili.methods.air import year_statistics
+from meili.registry.units import national_units, zone_units
 
 SITES = [  # code, city, prefecture, control, pm25
     ("H1", "杭州", "杭州市", False, 30.0),
@@ -148,8 +153,27 @@ def test_zones_are_placed_among_all_units_of_their_kind(assessed: dict) -> None:
     assert nev["percentile"] == pytest.approx(100 * (4 - 3) / (4 - 1))
     assert nev["comparison"] == "national:provinces31" and not nev["top"]
     pm = t.loc[("C-330100", "env.pm25_annual_mean")]
-    # among the cities with data: 杭州 30 beats 宁波 50 (lower is better)
-    assert (pm["rank"], pm["n"], bool(pm["top"])) == (1, 2, True)
+    # among the cities with data: 杭州 30 beats 宁波 50 (lower is better); 2 of 337 cities
+    # ranked is below the coverage minimum (75 %): first, but not 前列
+    assert (pm["rank"], pm["n"], pm["group_size"], bool(pm["top"])) == (1, 2, 337, False)
+    assert pm["coverage"] == pytest.approx(2 / 337, abs=1e-4) and bool(pm["valid"])
+    assert pm["status"] == "computed" and json.loads(pm["batches"]) == ["air-2019"]
+    # one row per zone × indicator, every compared zone's value the value its verdict used
+    assert not table.duplicated(["zone", "indicator"]).any()
+    _, verdicts = load_round("t1", "verdicts")
+    both = table.merge(verdicts, on=["zone", "indicator"], suffixes=("", "_verdict"))
+    assert (both["value"] == both["value_verdict"]).all()
+    # provinces: 浙江 among all 31 (北京, 天津, 上海 and 浙江 have NEV values: 4 of 31)
+    assert nev["group_size"] == 31 and nev["coverage"] == pytest.approx(4 / 31, abs=1e-4)
+    # the explanation (--explain, ?explain=true) says the group, n, coverage and rule
+    said = with_explanations("comparison", table).set_index(["zone", "indicator"])
+    en = said.loc[("P-330000", "glc.nev_share_new_vehicles"), "explain_en"]
+    assert "national:provinces31" in en and "31 units in the group, 4 with a ranked value" in en
+    assert "rank 3 of 4" in en and "no top or leading below 75 % coverage" in en
+    assert (
+        "组内 31 个单位，4 个有可排名的值"
+        in said.loc[("P-330000", "glc.nev_share_new_vehicles"), "explain_zh"]
+    )
     assert pm["comparison"] == "national:cities337"
 
 
@@ -213,7 +237,44 @@ def test_a_short_year_gives_no_annual_air_values(store: Path) -> None:
         # kept for display, flagged invalid with the reason (GB 3095 Table 4), never judged
         assert row["value"] == shown and row["status"] == "computed" and not row["valid"]
         assert "daily-count minimum" in row["reason_en"] and "月份" in row["reason_zh"]
-        assert judged.loc[("C-330100", code), "status"] == "not_evaluable"
+        verdict = judged.loc[("C-330100", code)]
+        assert verdict["status"] == "not_evaluable"
+        # shown, not hidden: the verdict holds the same value, flagged, with the reason
+        assert verdict["value"] == shown and not verdict["valid"]
+        assert verdict["reason_zh"].startswith("不满足 GB 3095 数据有效性要求，仅供参考")
+        assert "for reference only" in verdict["reason_en"] and "324" in verdict["reason_en"]
+    # the comparison shows the same value, flagged as its verdict's, and does not rank it
+    _, table = load_round("jan", "comparison")
+    pm = table.set_index(["zone", "indicator"]).loc[("C-330100", "env.pm25_annual_mean")]
+    assert pm["value"] == 30.0 and not pm["valid"] and pd.isna(pm["rank"])
+    assert not pm["top"] and not pm["leading"] and pm["n"] == 0
+    assert pm["validity_zh"] == "不满足 GB 3095 数据有效性要求，仅供参考"
+    assert "daily-count minimum" in pm["reason_en"]
+
+
+def test_no_day_is_counted_twice(store: Path) -> None:
+    _air_lake(2019)
+    with session() as s:
+        zones = zone_units(s)
+        nat = [u for t in ("city", "province") for u in national_units(s, t)]
+    # 北京 is a province and a city of the national sets; 杭州 a city and the zone C-330100
+    ctx = open_context(zones=zones, peers=nat, year=2019)
+    stats = year_statistics(ctx, 2019, [*zones, *nat])
+    assert not stats.index.duplicated().any()
+    assert (stats["days"] <= 365).all() and (stats["valid_days"] <= stats["days"]).all()
+    # a full constant year: 杭州, 宁波 and 浙江 (their day means) each have exactly 365 days
+    assert stats.loc[["330100", "330200", "zone:330000"], "days"].tolist() == [365] * 3
+    assert stats.loc["zone:330000", "pm25"] == pytest.approx(40.0)
+
+
+def test_municipalities_are_ranked_as_provinces_and_as_cities(assessed: dict) -> None:
+    _, table = load_round("t1", "comparison")
+    # every zone × indicator once; n never above the group (31 provinces, 337 cities)
+    assert not table.duplicated(["zone", "indicator"]).any()
+    sizes = {"national:provinces31": 31, "national:cities337": 337}
+    for where, size in sizes.items():
+        mine = table[table["comparison"] == where]
+        assert (mine["n"] <= size).all() and (mine["group_size"] == size).all()
 
 
 def test_live_zone_and_national_group_commands(assessed: dict, capsys) -> None:
