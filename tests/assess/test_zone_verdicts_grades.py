@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 from cli_support import run
 
-from meili.assess.rounds import load_round
+from meili.assess.rounds import load_round, veto_leading
 from meili.framework.loader import default_framework
 from meili.ingest import ingest_paths
 from meili.ingest.demo import ingest_demo_samples
@@ -229,8 +229,15 @@ def test_veto_caps_the_grade_and_the_leading_flag(assessed: dict) -> None:
     c = assessed["comparison"]
     mine = c[c["zone"] == "C-330100"]
     assert len(mine) and not mine["leading"].fillna(False).astype(bool).any()
-    forest = mine[mine["indicator"] == "eco.forest_cover"].iloc[0]
-    assert "veto" in forest["note"]
+    # one zone of 330 cities has values: below the coverage minimum nothing leads at all
+    assert (mine["coverage"] < 0.75).all() and not mine["top"].fillna(False).any()
+    # where the group would make it leading, the veto clears the flag and says why
+    table = mine.assign(leading=True, change_leading=True, note=None)
+    capped = veto_leading(table, assessed["grades"])
+    assert not capped["leading"].any() and not capped["change_leading"].any()
+    assert capped["note"].str.contains("一票否决 veto (sec.major_env_incidents)", regex=False).all()
+    other = table.assign(zone="C-330200")
+    assert veto_leading(other, assessed["grades"])["leading"].all()
 
 
 def test_default_scheme_does_not_grade_on_thin_data(assessed: dict) -> None:
