@@ -24,7 +24,8 @@ import pandas as pd
 from meili import __version__
 from meili.assess.compare import compare
 from meili.assess.grade import grade_zones, vetoed_zones
-from meili.assess.progress import assess_progress
+from meili.assess.progress import DEFAULT_METHOD, METHODS, MIN_POINTS
+from meili.assess.progress_targets import round_progress
 from meili.assess.targets import evaluate_targets
 from meili.assess.values import higher_tasks, indicator_values
 from meili.config import settings
@@ -49,7 +50,8 @@ def rounds_dir() -> Path:
 
 
 def numeric_target(rule: Rule) -> float | None:
-    """The first fixed threshold in a rule (the number progress is measured against)."""
+    """The first fixed threshold in a rule, for drawing a reference line on charts (progress
+    is measured against the whole rule: :mod:`meili.assess.goal`)."""
     if isinstance(rule, Threshold):
         return float(rule.value)
     if isinstance(rule, AllOf | AnyOf):
@@ -58,30 +60,6 @@ def numeric_target(rule: Rule) -> float | None:
             if found is not None:
                 return found
     return None
-
-
-def _progress(values: pd.DataFrame, fw: Framework, target_year: int) -> pd.DataFrame:
-    targets = pd.DataFrame(
-        [
-            {
-                "indicator": i.code,
-                "direction": i.direction,
-                "target": numeric_target(i.target),
-                "baseline_year": i.baseline_year,
-                "binding": i.binding == "binding",
-                "target_year": target_year,
-            }
-            for i in fw.indicators
-            if i.direction in ("up", "down") and numeric_target(i.target) is not None
-        ]
-    )
-    data = values.dropna(subset=["value"])
-    data = data[data["indicator"].isin(targets["indicator"])] if len(targets) else data.iloc[:0]
-    if data.empty:
-        return pd.DataFrame()
-    return assess_progress(
-        data[["zone", "indicator", "year", "value"]], targets, target_year=target_year
-    )
 
 
 def _comparison(
@@ -244,7 +222,7 @@ def compute(
     results = {
         "values": values,
         "verdicts": verdicts,
-        "progress": _progress(scoped, union, target_year),
+        "progress": round_progress(scoped, fws, zones, verdicts, ctx.targets, target_year),
         "comparison": veto_leading(comparison, grades),
         "grades": grades,
     }
@@ -252,6 +230,9 @@ def compute(
         "year": year,
         "years": years,
         "target_year": target_year,
+        "progress_methods": list(METHODS),
+        "progress_default_method": DEFAULT_METHOD,
+        "progress_min_points": MIN_POINTS,
         "framework": fw.ref,
         "frameworks": {z: f.ref for z, f in fws.items()},
         "code_version": f"meili {__version__}",

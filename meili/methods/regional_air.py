@@ -65,7 +65,10 @@ def _area_statistic(name: str, pollutant: str):
                     row = stats.loc[key]
                     if pd.isna(row[pollutant]):
                         why = reason(
-                            "no_data_year", dataset="air_hourly", year=year, version=ctx.lake_version
+                            "no_data_year",
+                            dataset="air_hourly",
+                            year=year,
+                            version=ctx.lake_version,
                         )
                         rows.append(missing(u.code, year, why))
                         continue
