@@ -135,7 +135,7 @@ def assess_progress(
     low = tg["low"].to_numpy(dtype=float)
     high = tg["high"].to_numpy(dtype=float)
 
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         gap = target - baseline
         distance = np.where(gap != 0, (current - baseline) / gap * 100.0, np.nan)
     tol = TOLERANCE * np.fmax(1.0, np.abs(target))  # see meili.assess.trend

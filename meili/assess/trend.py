@@ -80,7 +80,7 @@ def rate_ratio(
     required = sign·(target − baseline)/(t_target − t_base); ratio = actual/required (NaN where
     the required rate is not positive or no time has elapsed).
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         elapsed = np.asarray(current_year, float) - np.asarray(baseline_year, float)
         span = np.asarray(target_year, float) - np.asarray(baseline_year, float)
         actual = sign * (current - baseline) / np.where(elapsed > 0, elapsed, np.nan)
@@ -122,7 +122,7 @@ STATCAN_ZERO = 0.001  # a base or target of 0 is replaced by 0.001 (growth of 0 
 def cagr(now: np.ndarray, base: np.ndarray, years: np.ndarray) -> np.ndarray:
     """Compound annual growth rate ``(now/base)^(1/years) − 1`` (NaN for no elapsed time or
     values of opposite sign)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         q = np.asarray(now, float) / np.asarray(base, float)
         y = np.where(np.asarray(years, float) > 0, years, np.nan)
         return np.where(q >= 0, np.power(np.abs(q), 1.0 / y) - 1.0, np.nan)
@@ -156,11 +156,11 @@ def statcan_progress(
     observed = cagr(current, base, current_year - baseline_year)
     required = cagr(tgt, base, target_year - baseline_year)
     has_target = np.isfinite(target)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = s * sign * observed / np.abs(required)
     value = np.where(has_target, ratio, s * sign * observed)
     b, lim = np.abs(base), np.abs(limit)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         c = np.where(
             b >= 2 * lim,
             1.0,
