@@ -24,6 +24,11 @@ def _n(row: Mapping[str, Any], key: str) -> str:
     return units.num(float(row[key])) if _has(row, key) else "—"
 
 
+def _g(row: Mapping[str, Any], key: str) -> str:
+    """A rate or ratio to 4 significant digits."""
+    return units.num(float(f"{float(row[key]):.4g}")) if _has(row, key) else "—"
+
+
 def explain_progress(row: Mapping[str, Any]) -> tuple[str, str]:
     """The arrow: method, programme baseline, points, target (and what it leaves out), pace,
     outcome, and the projection's warning."""
@@ -62,14 +67,14 @@ def explain_progress(row: Mapping[str, Any]) -> tuple[str, str]:
         zh.append(f"完成进度 (当前−基准)/(目标−基准) = {_n(row, 'distance_pct')}%")
         en.append(f"distance (current−baseline)/(target−baseline) = {_n(row, 'distance_pct')} %")
     if method == "statcan" and _has(row, "actual_rate"):
-        pace_zh = f"实际年复合增长率 {_n(row, 'actual_rate')}"
-        pace_en = f"observed compound annual growth {_n(row, 'actual_rate')}"
+        pace_zh = f"实际年复合增长率 {_g(row, 'actual_rate')}"
+        pace_en = f"observed compound annual growth {_g(row, 'actual_rate')}"
         if _has(row, "target"):
             pace_zh += (
-                f"，所需 {_n(row, 'required_rate')}，比值 {_n(row, 'rate_ratio')}（分档 95%、60%）"
+                f"，所需 {_g(row, 'required_rate')}，比值 {_g(row, 'rate_ratio')}（分档 95%、60%）"
             )
             pace_en += (
-                f", required {_n(row, 'required_rate')}, ratio {_n(row, 'rate_ratio')} "
+                f", required {_g(row, 'required_rate')}, ratio {_g(row, 'rate_ratio')} "
                 "(bands 95 %, 60 %)"
             )
         else:
@@ -79,12 +84,12 @@ def explain_progress(row: Mapping[str, Any]) -> tuple[str, str]:
         en.append(pace_en)
     elif _has(row, "rate_ratio"):
         zh.append(
-            f"实际年均变化 {_n(row, 'actual_rate')} / 所需 {_n(row, 'required_rate')} "
-            f"= {_n(row, 'rate_ratio')}（分档 100%、50%）"
+            f"实际年均变化 {_g(row, 'actual_rate')} / 所需 {_g(row, 'required_rate')} "
+            f"= {_g(row, 'rate_ratio')}（分档 100%、50%）"
         )
         en.append(
-            f"actual yearly change {_n(row, 'actual_rate')} / required "
-            f"{_n(row, 'required_rate')} = {_n(row, 'rate_ratio')} (bands 100 %, 50 %)"
+            f"actual yearly change {_g(row, 'actual_rate')} / required "
+            f"{_g(row, 'required_rate')} = {_g(row, 'rate_ratio')} (bands 100 %, 50 %)"
         )
     zh.append(f"结论：{row.get('arrow_symbol', '')} {row.get('arrow_zh', row.get('arrow', ''))}")
     en.append(f"outcome: {row.get('arrow_symbol', '')} {row.get('arrow_en', row.get('arrow', ''))}")
