@@ -1,7 +1,8 @@
 """The progress table of a round: each zone × indicator measured from the programme baseline
 toward the target of the rule its verdict uses (one truth), by both named methods.
 
-Baseline year: the zone's assigned baseline (``meili zones targets import``), else the
+Target year: the zone's assigned one, else the round's (2027). Baseline year: the zone's
+assigned baseline (``meili zones targets import``), else the
 indicator's ``baseline_year``, else the framework's programme ``baseline_year`` (the default
 framework: 2024, the year before the pilot started). Target: :func:`meili.assess.goal.goal` of
 :func:`meili.assess.targets.assigned_rule`, in the unit of the zone's values.
@@ -63,6 +64,9 @@ def progress_targets(
             else ind.unit
         )
         rule, _, src_en = assigned_rule(ind, row)
+        year_due = target_year
+        if row is not None and _known(row.get("target_year")):
+            year_due = int(row["target_year"])
         where = Where(
             unit=unit,
             direction=ind.direction,
@@ -80,7 +84,7 @@ def progress_targets(
                 "indicator": code,
                 "direction": ind.direction,
                 "target": math.nan if g.value is None else g.value,
-                "target_year": target_year,
+                "target_year": year_due,
                 "baseline_year": math.nan if base_year is None else base_year,
                 "baseline": math.nan if base_value is None else base_value,
                 "binding": ind.binding == "binding",
