@@ -28,9 +28,10 @@ zone × indicator with:
 * a Theil–Sen projection to the target year over the values from the baseline year on, with
   the interval from the slope's confidence interval, bounded to the indicator's possible range
   (``low``/``high``: e.g. 0–100 for shares), and for binding (约束性) indicators an early
-  warning: ``at_risk`` when only part of the interval reaches the target, ``likely_miss`` when
-  none does. The projection states the uncertainty of the recent path; the arrow is the
-  method's verdict on the pace.
+  warning that never contradicts the arrow: ``reaches`` needs the arrow on track (or
+  maintaining) and the whole interval at the target; ``likely_miss`` needs the arrow off track
+  and none of the interval at the target; every other case (the pace and the projection
+  disagree, or the interval straddles the target) is ``at_risk``.
 
 "Reaches" and "achieved" allow the relative tolerance of :mod:`meili.assess.trend` (1e-9 of
 max(1, |target|)) so that exactly linear constructed series are not lost to rounding.
@@ -169,9 +170,10 @@ def assess_progress(
     worst = np.where(sign > 0, p_low, p_high)
     outlook = np.full(g, "insufficient_data", dtype=object)
     ok = enough & np.isfinite(target) & np.isfinite(sign)
-    outlook[ok & (sign * (best - target) < -tol)] = "likely_miss"
-    outlook[ok & (sign * (best - target) >= -tol)] = "at_risk"
-    outlook[ok & (sign * (worst - target) >= -tol)] = "reaches"
+    pace_ok = np.isin(arrows.astype(str), [Arrow.on_track, Arrow.maintaining])
+    outlook[ok] = "at_risk"  # the arrow and the projection disagree
+    outlook[ok & ~pace_ok & (sign * (best - target) < -tol)] = "likely_miss"
+    outlook[ok & pace_ok & (sign * (worst - target) >= -tol)] = "reaches"
     binding = tg["binding"].to_numpy(dtype=bool)
     warn = binding & np.isin(outlook, ["at_risk", "likely_miss"])
 

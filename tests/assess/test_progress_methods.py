@@ -253,3 +253,22 @@ def test_never_on_track_when_the_verdict_is_not_met_in_the_target_year(
     last = max(series)
     row = _run(series, direction=direction, target=target, target_year=last, status="not_met")
     assert row["arrow"] not in ("on_track", "maintaining")
+
+
+@settings(max_examples=150, deadline=None)
+@given(hs.lists(level, min_size=3, max_size=6), level, hs.sampled_from(["up", "down"]), methods)
+def test_outlook_never_contradicts_the_arrow(
+    values: list[float], target: float, direction: str, method: str
+) -> None:
+    series = {2024 + i - len(values) + 3: v for i, v in enumerate(values)}
+    row = _run(
+        series,
+        direction=direction,
+        target=target,
+        baseline_year=min(series),
+        binding=True,
+        method=method,
+    )
+    on_pace = row["arrow"] in ("on_track", "maintaining")
+    assert row["outlook"] != "reaches" or on_pace
+    assert row["outlook"] != "likely_miss" or not on_pace
