@@ -17,6 +17,7 @@ import pandas as pd
 
 from meili.assess.goal import Where, goal
 from meili.assess.progress import METHODS, assess_progress
+from meili.assess.relative import relative_progress
 from meili.assess.targets import assigned_rule
 from meili.framework.schema import Framework
 from meili.methods.context import empty_targets
@@ -95,6 +96,7 @@ def progress_targets(
                 "note_zh": g.note_zh,
                 "note_en": g.note_en,
                 "unit": unit,
+                "aim": ind.relative_aim,
             }
         )
     return pd.DataFrame(rows)
@@ -107,9 +109,13 @@ def round_progress(
     verdicts: pd.DataFrame | None = None,
     targets: pd.DataFrame | None = None,
     target_year: int = 2027,
+    percentiles: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The progress table of a round: every method of :data:`METHODS`, one row per zone ×
-    indicator × method (column ``method``), with the values' ``unit``."""
+    indicator × method (column ``method``) × basis: ``value`` (the indicator's values, with
+    their ``unit``), and for an indicator with a relative aim also ``percentile`` (the zone's
+    percentiles in the comparison group, ``percentiles``: zone, indicator, year, percentile,
+    n — :mod:`meili.assess.relative`)."""
     tg = progress_targets(values, fws, zones, verdicts, targets, target_year)
     if tg.empty:
         return pd.DataFrame()
@@ -118,8 +124,14 @@ def round_progress(
     data = data[pd.MultiIndex.from_frame(data[["zone", "indicator"]]).isin(keys)]
     data = data[["zone", "indicator", "year", "value"]]
     frames = [
-        assess_progress(data, tg.drop(columns="unit"), target_year=target_year, method=m)
+        assess_progress(data, tg.drop(columns=["unit", "aim"]), target_year=target_year, method=m)
         for m in METHODS
     ]
-    out = pd.concat(frames, ignore_index=True)
-    return out.merge(tg[["zone", "indicator", "unit"]], on=["zone", "indicator"], how="left")
+    out = pd.concat(frames, ignore_index=True).assign(basis="value")
+    out = out.merge(tg[["zone", "indicator", "unit"]], on=["zone", "indicator"], how="left")
+    aimed = tg[tg["aim"].notna()]
+    if percentiles is not None and len(percentiles) and len(aimed):
+        cols = ["zone", "indicator", "aim", "baseline_year", "target_year", "binding", "status"]
+        rel = [relative_progress(percentiles, aimed[cols], method=m) for m in METHODS]
+        out = pd.concat([out, *[r for r in rel if len(r)]], ignore_index=True)
+    return out

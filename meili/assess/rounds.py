@@ -162,6 +162,31 @@ def veto_leading(comparison: pd.DataFrame, grades: pd.DataFrame) -> pd.DataFrame
     return out
 
 
+def percentile_history(year: int, comparison: pd.DataFrame) -> pd.DataFrame:
+    """Each zone's percentile per indicator and year: ``comparison`` (this year) and, for
+    earlier years, the comparison of the newest readable round of that year (zone, indicator,
+    year, percentile, n)."""
+    cols = ["zone", "indicator", "year", "percentile", "n"]
+    frames = []
+    if "percentile" in comparison:
+        frames.append(comparison.assign(year=year)[cols])
+    newest: dict[int, str] = {}
+    for meta in scan_rounds()[0]:  # oldest first: the newest of a year wins
+        if int(meta["year"]) < year and "comparison" in meta["files"]:
+            newest[int(meta["year"])] = meta["round"]
+    for y, name in newest.items():
+        try:
+            _, table = load_round(name, "comparison")
+        except StoreDamaged:
+            continue
+        if "percentile" in table and len(table):
+            frames.append(table.assign(year=y)[cols])
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(frames, ignore_index=True).drop_duplicates(["zone", "indicator", "year"])
+
+
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -222,7 +247,15 @@ def compute(
     results = {
         "values": values,
         "verdicts": verdicts,
-        "progress": round_progress(scoped, fws, zones, verdicts, ctx.targets, target_year),
+        "progress": round_progress(
+            scoped,
+            fws,
+            zones,
+            verdicts,
+            ctx.targets,
+            target_year,
+            percentile_history(year, comparison),
+        ),
         "comparison": veto_leading(comparison, grades),
         "grades": grades,
     }

@@ -138,6 +138,8 @@ def _method(method: str) -> str:
 
 def progress_rows(trend: Any, method: str) -> Any:
     """The progress rows of one method (a round made before methods existed has one)."""
+    if "basis" in trend:  # the value's progress; a relative aim's percentile rows: the API
+        trend = trend[trend["basis"] == "value"]
     if "method" not in trend:
         return trend
     return trend[trend["method"] == method]

@@ -120,6 +120,9 @@ class Indicator(_Model):
     # 14th five-year-plan 2025 figure): progress shows it as a national reference, not as the
     # zone's target, unless the zone is assigned it (``meili zones targets import``)
     target_scope: Literal["zone", "national"] = "zone"
+    # a relative aim (全国前列 "top" / 全国领先 "leading"): the aim is a place in the comparison
+    # group, and progress is also measured as the change of the zone's percentile toward it
+    relative_aim: Literal["top", "leading"] | None = None
     # the values the indicator can take, [low, high] (null = open); default by unit
     # (:func:`meili.framework.units.value_range`): projections never leave it
     bounds: tuple[float | None, float | None] | None = None

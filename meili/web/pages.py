@@ -132,6 +132,8 @@ def _areas(fw: Any, tables: dict[str, pd.DataFrame], lang: str) -> list[dict[str
     wanted = ["indicator", "arrow", "arrow_symbol", "arrow_zh", "arrow_en", "distance_pct"]
     if not progress.empty and "method" in progress:
         progress = progress[progress["method"] == DEFAULT_METHOD]
+    if not progress.empty and "basis" in progress:
+        progress = progress[progress["basis"] == "value"]
     if not progress.empty and "indicator" in progress:
         rows = rows.merge(
             progress[[c for c in wanted if c in progress]], on="indicator", how="left"

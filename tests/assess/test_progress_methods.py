@@ -14,6 +14,7 @@ from hypothesis import strategies as hs
 from meili.assess.explain import explain_progress
 from meili.assess.goal import Where, goal
 from meili.assess.progress import MIN_POINTS, assess_progress
+from meili.assess.relative import place_percentile, place_rank, relative_progress
 from meili.errors import UserError
 from meili.framework.rules import AllOf, AnyOf, Delta, Differentiated, HigherTask, Threshold, Trend
 from meili.framework.schema import Indicator
@@ -272,3 +273,30 @@ def test_outlook_never_contradicts_the_arrow(
     on_pace = row["arrow"] in ("on_track", "maintaining")
     assert row["outlook"] != "reaches" or on_pace
     assert row["outlook"] != "likely_miss" or not on_pace
+
+
+# ---- relative aims: a place in the group ------------------------------------------------------
+
+
+def test_place_of_a_relative_aim() -> None:
+    # 31 provinces: 前列 = rank ≤ ⌊0.2·31⌋ = 6 → percentile 100·(31 − 6)/30 = 83.33;
+    # 领先 = rank ≤ max(3, ⌊0.1·31⌋ = 3) = 3 → 100·28/30 = 93.33; a group of 4: 前列 = rank 1
+    assert (place_rank("top", 31), place_rank("leading", 31), place_rank("top", 4)) == (6, 3, 1)
+    assert place_percentile("top", 31) == pytest.approx(250 / 3)
+    assert place_percentile("leading", 31) == pytest.approx(280 / 3)
+
+
+def test_relative_progress_is_the_change_of_the_percentile() -> None:
+    # percentile 50 (2024) → 60 → 70 (2026) among 31; 前列 needs 83.33 by 2027:
+    # observed 10 a year, needed (83.33 − 50)/3 = 11.11 a year → 90 % → moderately improving
+    pct = pd.DataFrame(
+        {"zone": "Z", "indicator": "x", "year": [2024, 2025, 2026], "percentile": [50.0, 60, 70]}
+    ).assign(n=31)
+    tg = pd.DataFrame(
+        {"zone": ["Z"], "indicator": ["x"], "aim": ["top"], "baseline_year": [2024]}
+    ).assign(target_year=2027)
+    row = relative_progress(pct, tg, method="sdr").iloc[0]
+    assert row["target"] == pytest.approx(250 / 3)
+    assert row["rate_ratio"] == pytest.approx(10 / (100 / 9))
+    assert row["arrow"] == "moderately_improving" and row["basis"] == "percentile"
+    assert "rank ≤ 6 of 31" in row["target_note_en"] and row["group_n"] == 31

@@ -108,3 +108,19 @@ def test_no_zone_target_sdr_says_so_statcan_uses_fixed_growth(case) -> None:
     assert nev.loc["statcan", "arrow"] == "on_track"
     assert len(out) == 3 * 2  # A PM2.5, B PM2.5, A NEV × sdr, statcan
     assert nev.loc["sdr", "projection_high"] <= 100.0  # 30, 35, 40 → 2027 at most 100 %
+
+
+def test_relative_aim_adds_percentile_rows() -> None:
+    fw = default_framework()
+    code = "glc.nonfossil_share"  # relative_aim: top (全国前列)
+    values = _values([("A", code, y, v, "%") for y, v in ((2024, 20.0), (2025, 21), (2026, 22))])
+    pct = pd.DataFrame(
+        {"zone": "A", "indicator": code, "year": [2024, 2025, 2026], "percentile": [40.0, 60, 80]}
+    ).assign(n=31)
+    out = round_progress(values, {"A": fw}, [_zone("A")], percentiles=pct)
+    rel = out[(out["basis"] == "percentile") & (out["method"] == "sdr")].iloc[0]
+    # 前列 among 31 = rank ≤ 6 = percentile 83.33; pace 20 a year against (83.33 − 40)/3 =
+    # 14.44 needed → 138 % → on track
+    assert rel["target"] == pytest.approx(250 / 3) and rel["arrow"] == "on_track"
+    assert rel["rate_ratio"] == pytest.approx(20 / (130 / 9))
+    assert set(out["basis"]) == {"value", "percentile"} and len(out) == 4
