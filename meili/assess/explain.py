@@ -93,6 +93,9 @@ def explain_progress(row: Mapping[str, Any]) -> tuple[str, str]:
         )
     zh.append(f"结论：{row.get('arrow_symbol', '')} {row.get('arrow_zh', row.get('arrow', ''))}")
     en.append(f"outcome: {row.get('arrow_symbol', '')} {row.get('arrow_en', row.get('arrow', ''))}")
+    if row.get("verdict") == "not_met" and row.get("arrow") in ("on_track", "maintaining"):
+        zh.append("当年判定未达标：规则的其他部分未满足（见判定说明）")
+        en.append("this year's verdict is not met: other parts of the rule (see the verdict)")
     if _has(row, "warning_zh"):
         zh.append(f"预警：{row['warning_zh']}（Theil–Sen 外推 {v('projection')}）")
         en.append(f"warning: {row['warning_en']} (Theil–Sen projection {v('projection')})")

@@ -156,6 +156,9 @@ def assess_progress(
             baseline, base_year, current, current_year, target, t_year, sign, limit
         )
         arrows = classify_statcan(ratio, bands, achieved & whole_met)
+    # at the number but the whole rule not met (e.g. the higher-level task): the pace is on
+    # track, the verdict names what else is missing; never "maintaining"
+    arrows[achieved & ~whole_met] = Arrow.on_track
     arrows[~enough] = Arrow.insufficient_data
     missed = enough & (status == "not_met") & (current_year >= t_year)
     arrows[missed] = Arrow.missed
@@ -197,6 +200,7 @@ def assess_progress(
         distance_pct=distance,
         distance_pct_clipped=np.clip(distance, 0.0, 100.0),
         achieved=achieved,
+        verdict=status,
         actual_rate=actual,
         required_rate=required,
         rate_ratio=ratio,

@@ -300,3 +300,17 @@ def test_relative_progress_is_the_change_of_the_percentile() -> None:
     assert row["rate_ratio"] == pytest.approx(10 / (100 / 9))
     assert row["arrow"] == "moderately_improving" and row["basis"] == "percentile"
     assert "rank ≤ 6 of 31" in row["target_note_en"] and row["group_n"] == 31
+
+
+def test_at_the_number_but_the_rule_not_met_is_never_maintaining() -> None:
+    # 25 ≤ 28 throughout, but the higher-level task of the rule is not done (verdict not met):
+    # before the target year the pace is on track and the explanation says what is missing
+    row = _run({2024: 25, 2025: 25, 2026: 25}, status="not_met")
+    assert row["arrow"] == "on_track" and row["verdict"] == "not_met"
+    zh, en = explain_progress(row.to_dict())
+    assert "verdict is not met" in en and "判定未达标" in zh
+    # in the target year itself: missed
+    assert (
+        _run({2024: 25, 2025: 25, 2026: 25}, status="not_met", target_year=2026)["arrow"]
+        == "missed"
+    )
