@@ -131,11 +131,15 @@ def test_verdicts_in_words(assessed: dict) -> None:
     assert v.loc[("P-330000", "glc.water_use_per_gdp_reduction"), "status"] == "met"
 
 
+NEV = "glc.nev_share_new_vehicles"
+
+
 def test_progress_arrow_from_the_series(assessed: dict) -> None:
     _, progress = load_round("t1", "progress")
     assert set(progress["method"]) == {"sdr", "statcan"}  # one row per method
-    rows = progress[progress["method"] == "sdr"].set_index(["zone", "indicator"])
-    p = rows.loc[("P-330000", "glc.nev_share_new_vehicles")]
+    assert not progress.duplicated(["zone", "indicator", "method", "basis"]).any()
+    sdr = progress[(progress["method"] == "sdr") & (progress["basis"] == "value")]
+    [p] = [r for _, r in sdr.iterrows() if r["zone"] == "P-330000" and r["indicator"] == NEV]
     # the framework's programme baseline is 2024 (the year before the pilot started): data of
     # 2017–2019 give no baseline value, so no arrow — never the zone's first year instead
     assert p["baseline_year"] == 2024 and np.isnan(p["baseline"]) and p["current_year"] is pd.NA
