@@ -64,14 +64,15 @@ def populated_round(name: str = "r1", year: int = 2024, every: bool = False) -> 
     verdicts.loc[pv, "value"] = verdicts.loc[pv, "zone"].map(now)
     verdicts.loc[pv, "status"] = np.where(verdicts.loc[pv, "value"] <= 25, "met", "not_met")
     _write(name, "verdicts", verdicts)
-    progress = pd.DataFrame(
+    progress = pd.DataFrame(  # one row per method; the two methods disagree here
         {
-            "zone": zones,
+            "zone": zones * 2,
             "indicator": PM25,
-            "arrow": "on_track",
-            "arrow_symbol": "↑",
-            "arrow_zh": "达成/正常推进",
-            "arrow_en": "on track or achieved",
+            "method": ["sdr"] * len(zones) + ["statcan"] * len(zones),
+            "arrow": ["on_track"] * len(zones) + ["stagnating"] * len(zones),
+            "arrow_symbol": ["↑"] * len(zones) + ["→"] * len(zones),
+            "arrow_zh": ["正常推进"] * len(zones) + ["进展有限/停滞"] * len(zones),
+            "arrow_en": ["on track"] * len(zones) + ["limited progress or stagnating"] * len(zones),
         }
     )
     _write(name, "progress", progress)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from meili.assess.progress import METHODS
 from meili.framework import units
 
 
@@ -23,35 +24,81 @@ def _n(row: Mapping[str, Any], key: str) -> str:
     return units.num(float(row[key])) if _has(row, key) else "—"
 
 
+def _g(row: Mapping[str, Any], key: str) -> str:
+    """A rate or ratio to 4 significant digits."""
+    return units.num(float(f"{float(row[key]):.4g}")) if _has(row, key) else "—"
+
+
 def explain_progress(row: Mapping[str, Any]) -> tuple[str, str]:
-    """The trend arrow: baseline → current against the target, the rate rule (SDR)."""
-    zh = [
-        f"输入：基准 {row.get('baseline_year', '—')} 年 {_n(row, 'baseline')}，"
-        f"当前 {row.get('current_year', '—')} 年 {_n(row, 'current')}，"
-        f"目标 {row.get('target_year', '—')} 年 {_n(row, 'target')}"
-    ]
-    en = [
-        f"inputs: baseline {row.get('baseline_year', '—')} {_n(row, 'baseline')}, "
-        f"current {row.get('current_year', '—')} {_n(row, 'current')}, "
-        f"target {row.get('target_year', '—')} {_n(row, 'target')}"
-    ]
+    """The arrow: method, programme baseline, points, target (and what it leaves out), pace,
+    outcome, and the projection's warning."""
+    method = str(row.get("method") or "sdr")
+    m_zh, m_en, cite = METHODS.get(method, (method, method, ""))
+    unit = row.get("unit") if isinstance(row.get("unit"), str) else None
+
+    def v(key: str) -> str:
+        return units.with_unit(float(row[key]), unit) if _has(row, key) else "—"
+
+    zh = [f"方法：{m_zh}（{cite}）"]
+    en = [f"method: {m_en} ({cite})"]
+    zh.append(
+        f"基准 {row.get('baseline_year', '—')} 年 {v('baseline')}，"
+        f"当前 {row.get('current_year', '—')} 年 {v('current')}，"
+        f"数据点 {row.get('n_points', '—')} 个（至少 {row.get('min_points', '—')} 个）"
+    )
+    en.append(
+        f"baseline {row.get('baseline_year', '—')} {v('baseline')}, "
+        f"current {row.get('current_year', '—')} {v('current')}, "
+        f"{row.get('n_points', '—')} points (at least {row.get('min_points', '—')})"
+    )
+    if _has(row, "target"):
+        zh.append(f"目标 {row.get('target_year', '—')} 年 {v('target')}")
+        en.append(f"target {row.get('target_year', '—')} {v('target')}")
+    else:
+        zh.append("无本区数值目标")
+        en.append("no numeric target for the zone")
+    if row.get("target_note_zh"):
+        zh.append(f"目标说明：{row['target_note_zh']}")
+        en.append(f"target note: {row.get('target_note_en', '')}")
+    if _has(row, "national_reference"):
+        zh.append(f"全国参照 {v('national_reference')}")
+        en.append(f"national reference {v('national_reference')}")
     if _has(row, "distance_pct"):
         zh.append(f"完成进度 (当前−基准)/(目标−基准) = {_n(row, 'distance_pct')}%")
         en.append(f"distance (current−baseline)/(target−baseline) = {_n(row, 'distance_pct')} %")
-    if _has(row, "rate_ratio"):
+    if method == "statcan" and _has(row, "actual_rate"):
+        pace_zh = f"实际年复合增长率 {_g(row, 'actual_rate')}"
+        pace_en = f"observed compound annual growth {_g(row, 'actual_rate')}"
+        if _has(row, "target"):
+            pace_zh += (
+                f"，所需 {_g(row, 'required_rate')}，比值 {_g(row, 'rate_ratio')}（分档 95%、60%）"
+            )
+            pace_en += (
+                f", required {_g(row, 'required_rate')}, ratio {_g(row, 'rate_ratio')} "
+                "(bands 95 %, 60 %)"
+            )
+        else:
+            pace_zh += "（固定阈值 1.5%、0.5%，接近上下限时按比例缩小）"
+            pace_en += " (fixed thresholds 1.5 %, 0.5 %, scaled near the natural limit)"
+        zh.append(pace_zh)
+        en.append(pace_en)
+    elif _has(row, "rate_ratio"):
         zh.append(
-            f"方法：可持续发展报告（SDR）趋势法，实际年均变化 {_n(row, 'actual_rate')} / "
-            f"所需 {_n(row, 'required_rate')} = {_n(row, 'rate_ratio')}"
+            f"实际年均变化 {_g(row, 'actual_rate')} / 所需 {_g(row, 'required_rate')} "
+            f"= {_g(row, 'rate_ratio')}（分档 100%、50%）"
         )
         en.append(
-            f"method: SDR trend, actual yearly change {_n(row, 'actual_rate')} / required "
-            f"{_n(row, 'required_rate')} = {_n(row, 'rate_ratio')}"
+            f"actual yearly change {_g(row, 'actual_rate')} / required "
+            f"{_g(row, 'required_rate')} = {_g(row, 'rate_ratio')} (bands 100 %, 50 %)"
         )
     zh.append(f"结论：{row.get('arrow_symbol', '')} {row.get('arrow_zh', row.get('arrow', ''))}")
     en.append(f"outcome: {row.get('arrow_symbol', '')} {row.get('arrow_en', row.get('arrow', ''))}")
+    if row.get("verdict") == "not_met" and row.get("arrow") in ("on_track", "maintaining"):
+        zh.append("当年判定未达标：规则的其他部分未满足（见判定说明）")
+        en.append("this year's verdict is not met: other parts of the rule (see the verdict)")
     if _has(row, "warning_zh"):
-        zh.append(f"预警：{row['warning_zh']}（Theil–Sen 外推 {_n(row, 'projection')}）")
-        en.append(f"warning: {row['warning_en']} (Theil–Sen projection {_n(row, 'projection')})")
+        zh.append(f"预警：{row['warning_zh']}（Theil–Sen 外推 {v('projection')}）")
+        en.append(f"warning: {row['warning_en']} (Theil–Sen projection {v('projection')})")
     return "；".join(zh), "; ".join(en)
 
 

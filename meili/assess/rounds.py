@@ -33,7 +33,8 @@ from meili.assess.compare import (
     zone_key,
 )
 from meili.assess.grade import grade_zones, vetoed_zones
-from meili.assess.progress import assess_progress
+from meili.assess.progress import DEFAULT_METHOD, METHODS, MIN_POINTS
+from meili.assess.progress_targets import round_progress
 from meili.assess.targets import evaluate_targets
 from meili.assess.values import higher_tasks, indicator_values
 from meili.config import settings
@@ -58,7 +59,8 @@ def rounds_dir() -> Path:
 
 
 def numeric_target(rule: Rule) -> float | None:
-    """The first fixed threshold in a rule (the number progress is measured against)."""
+    """The first fixed threshold in a rule, for drawing a reference line on charts (progress
+    is measured against the whole rule: :mod:`meili.assess.goal`)."""
     if isinstance(rule, Threshold):
         return float(rule.value)
     if isinstance(rule, AllOf | AnyOf):
@@ -67,30 +69,6 @@ def numeric_target(rule: Rule) -> float | None:
             if found is not None:
                 return found
     return None
-
-
-def _progress(values: pd.DataFrame, fw: Framework, target_year: int) -> pd.DataFrame:
-    targets = pd.DataFrame(
-        [
-            {
-                "indicator": i.code,
-                "direction": i.direction,
-                "target": numeric_target(i.target),
-                "baseline_year": i.baseline_year,
-                "binding": i.binding == "binding",
-                "target_year": target_year,
-            }
-            for i in fw.indicators
-            if i.direction in ("up", "down") and numeric_target(i.target) is not None
-        ]
-    )
-    data = values.dropna(subset=["value"])
-    data = data[data["indicator"].isin(targets["indicator"])] if len(targets) else data.iloc[:0]
-    if data.empty:
-        return pd.DataFrame()
-    return assess_progress(
-        data[["zone", "indicator", "year", "value"]], targets, target_year=target_year
-    )
 
 
 #: The lineage each compared value carries from the zone's (or unit's) own value row.
@@ -306,6 +284,31 @@ def veto_leading(comparison: pd.DataFrame, grades: pd.DataFrame) -> pd.DataFrame
     return out
 
 
+def percentile_history(year: int, comparison: pd.DataFrame) -> pd.DataFrame:
+    """Each zone's percentile per indicator and year: ``comparison`` (this year) and, for
+    earlier years, the comparison of the newest readable round of that year (zone, indicator,
+    year, percentile, n)."""
+    cols = ["zone", "indicator", "year", "percentile", "n"]
+    frames = []
+    if "percentile" in comparison:
+        frames.append(comparison.assign(year=year)[cols])
+    newest: dict[int, str] = {}
+    for meta in scan_rounds()[0]:  # oldest first: the newest of a year wins
+        if int(meta["year"]) < year and "comparison" in meta["files"]:
+            newest[int(meta["year"])] = meta["round"]
+    for y, name in newest.items():
+        try:
+            _, table = load_round(name, "comparison")
+        except StoreDamaged:
+            continue
+        if "percentile" in table and len(table):
+            frames.append(table.assign(year=y)[cols])
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(frames, ignore_index=True).drop_duplicates(["zone", "indicator", "year"])
+
+
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -367,7 +370,15 @@ def compute(
     results = {
         "values": values,
         "verdicts": show_invalid(verdicts, values, year),
-        "progress": _progress(scoped, union, target_year),
+        "progress": round_progress(
+            scoped,
+            fws,
+            zones,
+            verdicts,
+            ctx.targets,
+            target_year,
+            percentile_history(year, comparison),
+        ),
         "comparison": veto_leading(comparison, grades),
         "grades": grades,
     }
@@ -375,6 +386,9 @@ def compute(
         "year": year,
         "years": years,
         "target_year": target_year,
+        "progress_methods": list(METHODS),
+        "progress_default_method": DEFAULT_METHOD,
+        "progress_min_points": MIN_POINTS,
         "framework": fw.ref,
         "frameworks": {z: f.ref for z, f in fws.items()},
         "code_version": f"meili {__version__}",

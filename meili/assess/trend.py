@@ -6,8 +6,8 @@ baseline year is compared with the linear annual rate required to go from the ba
 to the target by the target year. With ``ratio = actual / required`` (both signed so that
 improvement is positive, whatever the indicator's direction):
 
-* ``on_track`` ↑ — target already met at the latest year ("maintaining achievement"), or
-  ``ratio ≥ 1``;
+* ``maintaining`` ✓ — target already met at the latest year ("maintaining SDG achievement");
+* ``on_track`` ↑ — ``ratio ≥ 1``;
 * ``moderately_improving`` ↗ — ``0.5 ≤ ratio < 1``;
 * ``stagnating`` → — ``0 ≤ ratio < 0.5`` (no change at all is stagnation);
 * ``deteriorating`` ↓ — ``ratio < 0``: moving away from the target;
@@ -40,19 +40,27 @@ TOLERANCE = 1e-9
 
 
 class Arrow(StrEnum):
+    maintaining = "maintaining"
     on_track = "on_track"
     moderately_improving = "moderately_improving"
     stagnating = "stagnating"
     deteriorating = "deteriorating"
+    missed = "missed"
+    no_target = "no_target"
     insufficient_data = "insufficient_data"
 
 
-# arrow → (symbol, label zh, label en)
+# arrow → (symbol, label zh, label en); the Statistics Canada categories map one to one
+# (target achieved, on track, progress made but acceleration needed, limited progress,
+# deterioration).
 ARROWS: dict[Arrow, tuple[str, str, str]] = {
-    Arrow.on_track: ("↑", "达成/正常推进", "on track or achieved"),
-    Arrow.moderately_improving: ("↗", "温和改善", "moderately improving"),
-    Arrow.stagnating: ("→", "停滞", "stagnating"),
+    Arrow.maintaining: ("✓", "已达标并保持", "target met, maintaining"),
+    Arrow.on_track: ("↑", "正常推进", "on track"),
+    Arrow.moderately_improving: ("↗", "有进展但需加快", "improving, acceleration needed"),
+    Arrow.stagnating: ("→", "进展有限/停滞", "limited progress or stagnating"),
     Arrow.deteriorating: ("↓", "恶化", "deteriorating"),
+    Arrow.missed: ("✗", "目标年已到仍未达标", "target year reached, target not met"),
+    Arrow.no_target: ("○", "无本区数值目标", "no numeric target for the zone"),
     Arrow.insufficient_data: ("·", "数据不足", "insufficient data"),
 }
 
@@ -72,7 +80,7 @@ def rate_ratio(
     required = sign·(target − baseline)/(t_target − t_base); ratio = actual/required (NaN where
     the required rate is not positive or no time has elapsed).
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         elapsed = np.asarray(current_year, float) - np.asarray(baseline_year, float)
         span = np.asarray(target_year, float) - np.asarray(baseline_year, float)
         actual = sign * (current - baseline) / np.where(elapsed > 0, elapsed, np.nan)
@@ -99,7 +107,87 @@ def classify(
     out[ok & (ratio >= 0.5 * (1 - TOLERANCE))] = Arrow.moderately_improving
     out[ok & (ratio >= 1 - TOLERANCE)] = Arrow.on_track
     out[lost] = Arrow.deteriorating
-    out[achieved] = Arrow.on_track
+    out[achieved] = Arrow.maintaining
+    return out
+
+
+#: Statistics Canada / Open SDG bands of the ratio of observed to required compound growth
+#: (target given) and of the observed compound growth (no target), before the limit scaling.
+STATCAN_RATIO = (0.95, 0.60, 0.0)
+STATCAN_GROWTH = (0.015, 0.005, 0.0)
+STATCAN_LIMIT_EXPONENT = 4.44
+STATCAN_ZERO = 0.001  # a base or target of 0 is replaced by 0.001 (growth of 0 is undefined)
+
+
+def cagr(now: np.ndarray, base: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Compound annual growth rate ``(now/base)^(1/years) − 1`` (NaN for no elapsed time or
+    values of opposite sign)."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        q = np.asarray(now, float) / np.asarray(base, float)
+        y = np.where(np.asarray(years, float) > 0, years, np.nan)
+        return np.where(q >= 0, np.power(np.abs(q), 1.0 / y) - 1.0, np.nan)
+
+
+def statcan_progress(
+    baseline: np.ndarray,
+    baseline_year: np.ndarray,
+    current: np.ndarray,
+    current_year: np.ndarray,
+    target: np.ndarray,
+    target_year: np.ndarray,
+    sign: np.ndarray,
+    limit: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Statistics Canada progress measure (as in Open SDG ``sdg-build`` ProgressMeasure).
+
+    Observed growth ``CAGR_o = (y_i/y_0)^(1/(t_i − t_0)) − 1``. With a target:
+    ``R = s·d·CAGR_o/|CAGR_T|``, ``CAGR_T = (y_T/y_0)^(1/(t_T − t_0)) − 1`` (d = +1 for ↑,
+    −1 for ↓; s = −1 when the base is negative), bands 95 % / 60 % / 0. Without a target:
+    ``s·d·CAGR_o`` against 1.5 % / 0.5 % / 0, the positive thresholds multiplied by
+    ``C = 1 − (y_0/L)^4.44`` (y_0 ≤ L), ``1 − ((2L − y_0)/L)^4.44`` (L < y_0 < 2L), else 1, where
+    L is the natural limit in the improving direction (e.g. 100 % for ↑ shares).
+
+    Returns (observed CAGR, required CAGR, the progress value R or s·d·CAGR_o, the band
+    thresholds high/med per row as a (G, 2) array).
+    """
+    base = np.where(baseline == 0, STATCAN_ZERO, baseline)
+    tgt = np.where(target == 0, STATCAN_ZERO, target)
+    s = np.where(base < 0, -1.0, 1.0)
+    observed = cagr(current, base, current_year - baseline_year)
+    required = cagr(tgt, base, target_year - baseline_year)
+    has_target = np.isfinite(target)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = s * sign * observed / np.abs(required)
+    value = np.where(has_target, ratio, s * sign * observed)
+    b, lim = np.abs(base), np.abs(limit)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        c = np.where(
+            b >= 2 * lim,
+            1.0,
+            np.where(
+                b <= lim,
+                1.0 - (b / lim) ** STATCAN_LIMIT_EXPONENT,
+                1.0 - ((2 * lim - b) / lim) ** STATCAN_LIMIT_EXPONENT,
+            ),
+        )
+    c = np.where(np.isfinite(limit), np.clip(c, 0.0, 1.0), 1.0)
+    high = np.where(has_target, STATCAN_RATIO[0], STATCAN_GROWTH[0] * c)
+    med = np.where(has_target, STATCAN_RATIO[1], STATCAN_GROWTH[1] * c)
+    return observed, required, value, np.stack([high, med], axis=1)
+
+
+def classify_statcan(value: np.ndarray, bands: np.ndarray, achieved: np.ndarray) -> np.ndarray:
+    """Statistics Canada category per series as an :class:`Arrow`: target achieved
+    (maintaining), ≥ high on track, ≥ med moderately improving (acceleration needed), ≥ 0
+    limited progress (stagnating), < 0 deterioration; NaN value: insufficient data."""
+    value = np.asarray(value, float)
+    out = np.full(value.shape, Arrow.insufficient_data, dtype=object)
+    ok = np.isfinite(value)
+    out[ok & (value < 0)] = Arrow.deteriorating
+    out[ok & (value >= -TOLERANCE)] = Arrow.stagnating
+    out[ok & (value >= bands[:, 1] * (1 - TOLERANCE))] = Arrow.moderately_improving
+    out[ok & (value >= bands[:, 0] * (1 - TOLERANCE))] = Arrow.on_track
+    out[np.asarray(achieved, bool)] = Arrow.maintaining
     return out
 
 

@@ -9,6 +9,7 @@ import typer
 from meili.assess.compare import ComparePolicy
 from meili.assess.explain import with_explanations
 from meili.assess.national import compare_group
+from meili.assess.progress import DEFAULT_METHOD, METHODS
 from meili.assess.rounds import (
     compared_values,
     compute,
@@ -114,6 +115,36 @@ ExplainOpt = Annotated[
 ]
 
 
+ProgressMethodOpt = Annotated[
+    str,
+    typer.Option(
+        "--progress-method",
+        help=(
+            "Progress arrow method: sdr (default; SDSN Sustainable Development Report trends) "
+            "or statcan (Statistics Canada / Open SDG progress measure). 进展测度方法"
+        ),
+    ),
+]
+
+
+def _method(method: str) -> str:
+    if method not in METHODS:
+        raise UserError(
+            f"unknown progress method {method!r}; use one of {', '.join(METHODS)}",
+            Location(column="--progress-method"),
+        )
+    return method
+
+
+def progress_rows(trend: Any, method: str) -> Any:
+    """The progress rows of one method (a round made before methods existed has one)."""
+    if "basis" in trend:  # the value's progress; a relative aim's percentile rows: the API
+        trend = trend[trend["basis"] == "value"]
+    if "method" not in trend:
+        return trend
+    return trend[trend["method"] == method]
+
+
 OptRound = Annotated[str | None, typer.Option("--round", help="A frozen round. 评估轮次（已冻结）")]
 OptYear = Annotated[
     int | None, typer.Option("--year", help="Compute live for this year. 评估年份（实时计算）")
@@ -145,9 +176,11 @@ def zone_cmd(
     year: OptYear = None,
     engine: EngineOpt = "duckdb",
     explain: ExplainOpt = False,
+    progress_method: ProgressMethodOpt = DEFAULT_METHOD,
 ) -> None:
     """Every indicator of one zone: value, target, verdict, reason, trend, and the zone's
     overall score and grade. 先行区达标情况与综合等级。"""
+    _method(progress_method)  # a wrong method fails before computing
     meta, table = _source(round_name, year, engine)
     verdicts = table("verdicts")
     rows = verdicts[verdicts["zone"] == zone]
@@ -157,7 +190,9 @@ def zone_cmd(
     langs = ["zh", "en"] if shown.view.lang is HeaderLang.both else [shown.view.lang.value]
     if not trend.empty:
         keep = ["zone", "indicator", "arrow", "distance_pct", "warning"]
-        trend = with_explanations("progress", trend[trend["zone"] == zone])
+        trend = progress_rows(trend[trend["zone"] == zone], progress_method)
+        trend = with_explanations("progress", trend)
+        meta = {**meta, "progress_method": progress_method}
         trend = trend.rename(columns={f"explain_{x}": f"arrow_explain_{x}" for x in ("zh", "en")})
         keep += [f"arrow_explain_{x}" for x in langs] if explain else []
         rows = rows.merge(

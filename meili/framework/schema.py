@@ -116,6 +116,16 @@ class Indicator(_Model):
     weight: float = Field(default=1.0, ge=0)
     target: Rule
     baseline_year: int | None = Field(default=None, ge=1949, le=2100)
+    # "national": the target figure is a national anchor (e.g. the 2027 national PM2.5 ≤ 28, a
+    # 14th five-year-plan 2025 figure): progress shows it as a national reference, not as the
+    # zone's target, unless the zone is assigned it (``meili zones targets import``)
+    target_scope: Literal["zone", "national"] = "zone"
+    # a relative aim (全国前列 "top" / 全国领先 "leading"): the aim is a place in the comparison
+    # group, and progress is also measured as the change of the zone's percentile toward it
+    relative_aim: Literal["top", "leading"] | None = None
+    # the values the indicator can take, [low, high] (null = open); default by unit
+    # (:func:`meili.framework.units.value_range`): projections never leave it
+    bounds: tuple[float | None, float | None] | None = None
     notes: str | None = None
     # policy requirements the indicator shows (ids of meili/framework/policy/requirements.yaml),
     # where its target comes from (document, clause), or what would confirm a target Meili set
@@ -137,6 +147,11 @@ class Indicator(_Model):
     @classmethod
     def _measure(cls, v: object) -> object:
         return v.strip("()（） ") if isinstance(v, str) else v
+
+    @property
+    def value_range(self) -> tuple[float | None, float | None]:
+        """The range the indicator's values can take: ``bounds``, else the unit's default."""
+        return self.bounds if self.bounds is not None else units.value_range(self.unit)
 
     @property
     def computable(self) -> bool:
@@ -192,6 +207,9 @@ class Framework(_Model):
     target_areas: list[TargetAreaDef] = Field(default_factory=list)
     indicators: list[Indicator] = Field(min_length=1)
     grading: Grading | None = None
+    # the programme baseline year of progress (e.g. the year before the pilot started); an
+    # indicator's ``baseline_year`` and a zone's assigned baseline override it
+    baseline_year: int | None = Field(default=None, ge=1949, le=2100)
 
     @field_validator("version", mode="before")
     @classmethod

@@ -165,7 +165,8 @@ def list_frameworks(session: Session) -> list[dict[str, Any]]:
 def merge_specialty(base: Framework, specialty: Framework) -> Framework:
     """The zone's full framework: the base indicators followed by the specialty ones.
 
-    It keeps the specialty's code, version, names, zone and ``extends``.
+    It keeps the specialty's code, version, names, zone and ``extends``; the programme
+    baseline year and grading are the specialty's, else the base's.
     """
     if specialty.base_ref != (base.code, base.version):
         raise UserError(f"{specialty.ref} extends {specialty.extends}, not {base.ref}")
@@ -180,6 +181,7 @@ def merge_specialty(base: Framework, specialty: Framework) -> Framework:
             "target_areas": areas,
             "indicators": list(base.indicators) + list(specialty.indicators),
             "grading": specialty.grading or base.grading,
+            "baseline_year": specialty.baseline_year or base.baseline_year,
         }
     )
 

@@ -69,6 +69,27 @@ def convert(value: float, src: str, dst: str) -> float | None:
     return float(Decimal(repr(value)) * f)
 
 
+# Default range of values per unit, (low, high) with None = open: shares cannot leave 0–100,
+# amounts, concentrations and counts cannot be negative, a rank starts at 1. Units not listed
+# (indexes, changes) are unbounded; an indicator's ``bounds`` overrides the default.
+RANGES: dict[str, tuple[float | None, float | None]] = {
+    "%": (0.0, 100.0),
+    "fraction": (0.0, 1.0),
+    "rank": (1.0, None),
+}
+_NON_NEGATIVE = ("/m³", "count", "km²", "hm²", "t", "Mt", "yuan", "dB(A)", "m³")
+
+
+def value_range(unit: str | None) -> tuple[float | None, float | None]:
+    """The default range of a value in ``unit`` (see :data:`RANGES`)."""
+    u = canonical(unit) or ""
+    if u in RANGES:
+        return RANGES[u]
+    if any(u.endswith(s) or u.startswith(s + " ") or u == s for s in _NON_NEGATIVE):
+        return (0.0, None)
+    return (None, None)
+
+
 def num(value: float) -> str:
     """A number for display: no trailing zeros, no exponent, a true minus sign (−)."""
     d = Decimal(repr(float(value)))

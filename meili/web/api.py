@@ -17,6 +17,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
 from meili.assess.explain import with_explanations
+from meili.assess.progress import DEFAULT_METHOD, METHODS
 from meili.assess.rounds import TABLES, load_round, scan_rounds
 from meili.db.session import session
 from meili.errors import NotFoundError
@@ -74,6 +75,7 @@ RoundName = Annotated[
 Version = Annotated[
     str | None, Query(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$", description="Version")
 ]
+ProgressMethod = Literal["sdr", "statcan"]
 RoundTable = Literal["values", "verdicts", "progress", "comparison", "grades"]
 ZoneQuery = Query(
     None,
@@ -81,6 +83,7 @@ ZoneQuery = Query(
     description="The framework in force for this zone (default + its specialty indicators)",
 )
 assert set(RoundTable.__args__) == set(TABLES)  # type: ignore[attr-defined]
+assert set(ProgressMethod.__args__) == set(METHODS)  # type: ignore[attr-defined]
 
 
 def _records(items: list[dict[str, Any]], **meta: Any) -> dict[str, Any]:
@@ -212,6 +215,13 @@ def round_table(
     explain: bool = Query(
         False, description="Add explain_zh / explain_en: how each row was reached 判定说明"
     ),
+    method: ProgressMethod = Query(
+        DEFAULT_METHOD,
+        description=(
+            "progress table: the arrow method, sdr (default; SDSN Sustainable Development "
+            "Report trends) or statcan (Statistics Canada / Open SDG progress measure) 进展测度方法"
+        ),
+    ),
 ) -> dict[str, Any]:
     public = _published().get(name)
     if not public:
@@ -223,6 +233,8 @@ def round_table(
         frame = frame[frame["zone"] == zone]
     if indicator is not None and "indicator" in frame:
         frame = frame[frame["indicator"] == indicator]
+    if table == "progress" and "method" in frame:
+        frame = frame[frame["method"] == method]
     frame = frame.head(limit)
     if explain:
         frame = with_explanations(table, frame)
@@ -233,6 +245,7 @@ def round_table(
         rows,
         round=name,
         table=table,
+        **({"method": method} if table == "progress" else {}),
         year=meta["year"],
         framework=meta["framework"],
         frameworks=meta.get("frameworks", {}),

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from meili import i18n
+from meili.assess.progress import DEFAULT_METHOD
 from meili.assess.rounds import numeric_target
 from meili.db.session import session
 from meili.framework.store import get_framework
@@ -129,6 +130,10 @@ def _areas(fw: Any, tables: dict[str, pd.DataFrame], lang: str) -> list[dict[str
     rows = verdicts.copy()
     progress = tables.get("progress", pd.DataFrame())
     wanted = ["indicator", "arrow", "arrow_symbol", "arrow_zh", "arrow_en", "distance_pct"]
+    if not progress.empty and "method" in progress:
+        progress = progress[progress["method"] == DEFAULT_METHOD]
+    if not progress.empty and "basis" in progress:
+        progress = progress[progress["basis"] == "value"]
     if not progress.empty and "indicator" in progress:
         rows = rows.merge(
             progress[[c for c in wanted if c in progress]], on="indicator", how="left"

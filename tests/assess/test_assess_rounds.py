@@ -136,12 +136,24 @@ def test_verdicts_in_words(assessed: dict) -> None:
     assert v.loc[("P-330000", "glc.water_use_per_gdp_reduction"), "status"] == "met"
 
 
+NEV = "glc.nev_share_new_vehicles"
+
+
 def test_progress_arrow_from_the_series(assessed: dict) -> None:
     _, progress = load_round("t1", "progress")
-    p = progress.set_index(["zone", "indicator"]).loc[("P-330000", "glc.nev_share_new_vehicles")]
-    # baseline 20 (2017) → 40 (2019): 10 points a year; 45 by 2027 needs (45−20)/10 = 2.5/yr
-    assert p["baseline"] == 20.0 and p["current"] == 40.0
-    assert p["distance_pct"] == pytest.approx(80.0)  # (40 − 20)/(45 − 20)
+    assert set(progress["method"]) == {"sdr", "statcan"}  # one row per method
+    assert not progress.duplicated(["zone", "indicator", "method", "basis"]).any()
+    sdr = progress[(progress["method"] == "sdr") & (progress["basis"] == "value")]
+    [p] = [r for _, r in sdr.iterrows() if r["zone"] == "P-330000" and r["indicator"] == NEV]
+    # the framework's programme baseline is 2024 (the year before the pilot started): data of
+    # 2017–2019 give no baseline value, so no arrow — never the zone's first year instead
+    assert p["baseline_year"] == 2024 and np.isnan(p["baseline"]) and p["current_year"] is pd.NA
+    assert p["arrow"] == "insufficient_data"
+    # 45 % is the national 2027 anchor (美丽中国建设意见): a national reference, not the
+    # zone's target, since the zone is assigned none
+    assert np.isnan(p["target"]) and p["national_reference"] == 45.0
+    assert "national anchor" in p["target_note_en"]
+    assert assessed["progress_default_method"] == "sdr"
 
 
 def test_zones_are_placed_among_all_units_of_their_kind(assessed: dict) -> None:

@@ -26,6 +26,7 @@ TARGETS = pd.DataFrame(
         "direction": ["down", "up"],
         "target": [26.0, 8.0],
         "binding": [True, True],
+        "baseline_year": [2020, 2021],
     }
 )
 
@@ -56,7 +57,7 @@ def test_target_equal_baseline_distance_undefined() -> None:
     row = assess_progress(data, TARGETS).iloc[0]
     assert np.isnan(row["distance_pct"])
     assert row["achieved"]
-    assert row["arrow"] == "on_track"
+    assert row["arrow"] == "insufficient_data"  # 2 points < MIN_POINTS: no arrow
 
 
 # Forest cover (↑) 2021–2023 = 0, 1, 3: Theil–Sen slope 1.5 with CI [1, 2] pivoting at
@@ -90,12 +91,12 @@ def test_down_projection_uses_lower_end_as_best() -> None:
     # PM2.5 2021–2023 = 40, 39, 37: slopes −1, −1.5, −2 → −1.5, CI [−2, −1]; 2027 from (2022, 39):
     # 39 − 7.5 = 31.5, ends 39 − 10 = 29 and 39 − 5 = 34. Target 30: best end 29 ≤ 30 → at risk.
     data = _frame({("A", "pm25"): {2021: 40, 2022: 39, 2023: 37}})
-    row = assess_progress(data, TARGETS.assign(target=[30.0, 8.0])).iloc[0]
+    row = assess_progress(data, TARGETS.assign(target=[30.0, 8.0], baseline_year=2021)).iloc[0]
     assert (row["projection"], row["projection_low"], row["projection_high"]) == (31.5, 29.0, 34.0)
     assert row["outlook"] == "at_risk"
-    row = assess_progress(data, TARGETS.assign(target=[28.0, 8.0])).iloc[0]
+    row = assess_progress(data, TARGETS.assign(target=[28.0, 8.0], baseline_year=2021)).iloc[0]
     assert row["outlook"] == "likely_miss"
-    row = assess_progress(data, TARGETS.assign(target=[35.0, 8.0])).iloc[0]
+    row = assess_progress(data, TARGETS.assign(target=[35.0, 8.0], baseline_year=2021)).iloc[0]
     assert row["outlook"] == "reaches"
 
 
@@ -112,7 +113,8 @@ def test_projection_needs_min_points_and_baseline_window() -> None:
 
 
 def test_zone_specific_targets_and_target_year() -> None:
-    data = _frame({("A", "pm25"): {2020: 40, 2023: 34}, ("B", "pm25"): {2020: 40, 2023: 34}})
+    series = {2020: 40, 2021: 38, 2023: 34}
+    data = _frame({("A", "pm25"): series, ("B", "pm25"): series})
     targets = pd.DataFrame(
         {
             "zone": ["A", "B"],
@@ -120,6 +122,7 @@ def test_zone_specific_targets_and_target_year() -> None:
             "direction": "down",
             "target": [26.0, 34.0],
             "target_year": [2027, 2025],
+            "baseline_year": 2020,
         }
     )
     out = assess_progress(data, targets).set_index("zone")
@@ -143,6 +146,7 @@ def test_many_zones_vectorised() -> None:
     out = assess_progress(frame, TARGETS)
     assert len(out) == 2000
     assert set(out["arrow"]) <= {
+        "maintaining",
         "on_track",
         "moderately_improving",
         "stagnating",

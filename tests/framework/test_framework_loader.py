@@ -157,6 +157,8 @@ def test_specialty_merges_with_base() -> None:
     assert merged.indicator("env.pm25_annual_mean") is not None
     assert merged.indicator("zj.gep_growth") is not None
     assert len(merged.target_areas) == 7
+    # the programme baseline of progress: the base's 2024 (the year before the pilot started)
+    assert spec.baseline_year is None and merged.baseline_year == 2024
 
 
 def test_specialty_unknown_base_and_collision(tmp_path: Path) -> None:

@@ -85,12 +85,23 @@ def test_rdp_drops_points_on_a_straight_line() -> None:
     assert geo.rdp(line, 1e-6).tolist() == [[0.0, 0.0], [10.0, 5.0]]
 
 
+def test_progress_api_method_parameter(client: TestClient) -> None:
+    populated_round()
+    url = "/api/v1/rounds/r1/progress"
+    default = client.get(url, params={"zone": "P-330000"}).json()
+    assert default["method"] == "sdr" and [r["arrow"] for r in default["records"]] == ["on_track"]
+    other = client.get(url, params={"zone": "P-330000", "method": "statcan"}).json()
+    assert [r["arrow"] for r in other["records"]] == ["stagnating"]
+    assert client.get(url, params={"method": "eurostat"}).status_code == 422
+
+
 def test_zone_page_shows_indicators_trend_rank_and_reports(client: TestClient) -> None:
     now = populated_round()
     html = client.get("/zones/P-330000").text
     assert "评估轮次 r1" in html and f'data-indicator="{PM25}"' in html
     assert f"{now['P-330000']:.4g}" in html  # the value, as the page rounds it
-    assert "↑" in html and "达成/正常推进" in html  # the progress arrow
+    assert "↑" in html and "正常推进" in html  # the progress arrow, by the default method (SDR)
+    assert "进展有限/停滞" not in html  # the other method's row is not mixed in
     assert 'id="trend"' in html and 'id="trend-data"' in html
     for ext in ("html", "pdf", "docx"):
         assert f'href="/zones/P-330000/report.{ext}"' in html
