@@ -233,7 +233,7 @@ class Threshold(_OpRule):
         value, why_zh, why_en = _in_unit(raw, ctx, self.unit)
         if value is None:
             return _missing(ctx, why_zh, why_en)
-        shown = units.with_unit(value, self.unit or ctx.unit)
+        shown = units.with_unit(value, self.unit or ctx.unit, against=self.value)
         target = units.with_unit(self.value, self.unit)
         if _compare(value, self.op, self.value):
             text = f"{shown} {OP_SHOW[self.op]} {target}"
@@ -312,7 +312,8 @@ class Delta(_OpRule):
                 return _missing(ctx, why_zh, why_en)
             delta = float(_dec(now_u) - _dec(base_u))
             unit = self.unit
-        shown, target = units.with_unit(delta, unit), units.with_unit(self.value, unit)
+        shown = units.with_unit(delta, unit, against=self.value)
+        target = units.with_unit(self.value, unit)
         what_zh = "变化率" if self.change == "percent" else "变化"
         what_en = "percent change" if self.change == "percent" else "change"
         if _compare(delta, self.op, self.value):

@@ -99,11 +99,33 @@ def num(value: float) -> str:
     return text.replace("-", "−")
 
 
-def with_unit(value: float, unit: str | None) -> str:
-    """A number followed by its unit (no unit shown for dimensionless values)."""
+def measured(value: float, against: float | None = None, decimals: int = 2) -> str:
+    """A measured value for display in a sentence: rounded half-even to ``decimals`` places
+    (to 3 significant digits below 1), with as many more places as it takes to differ from
+    ``against`` (the target) when the value itself differs — so 80.95238095238095 reads
+    80.95, and 89.9999 never reads as the 90 it failed. Data keep every digit; this is display
+    only (:func:`num` shows a target exactly)."""
+    v = float(value)
+    if v != v or v in (float("inf"), float("-inf")):
+        return num(v)
+    places = decimals
+    if 0 < abs(v) < 1:
+        places = max(decimals, 2 - int(Decimal(repr(abs(v))).adjusted()))
+    for k in range(places, 16):
+        text = num(round(v, k))
+        if against is None or v == float(against) or text != num(float(against)):
+            return text
+    return num(v)
+
+
+def with_unit(value: float, unit: str | None, against: float | None = None) -> str:
+    """A number followed by its unit (no unit shown for dimensionless values); a measured
+    value (``against`` its target, or ``against=value`` for none) is rounded by
+    :func:`measured`, a target is shown exactly."""
+    text = num(value) if against is None else measured(value, against)
     u = canonical(unit)
     if not u or u in ("1", "count", "rank"):
-        return num(value)
+        return text
     if u == "%":
-        return f"{num(value)}%"
-    return f"{num(value)} {u}"
+        return f"{text}%"
+    return f"{text} {u}"
